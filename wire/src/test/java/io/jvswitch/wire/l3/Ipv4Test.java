@@ -366,6 +366,10 @@ class Ipv4Test {
         assertThat(validate(withOptions("01010194"))).isEqualTo(Malformed.IPV4_BAD_OPTIONS);
         // A bad option after good ones is still found.
         assertThat(validate(withOptions("0102ff00"))).isEqualTo(Malformed.IPV4_BAD_OPTIONS);
+        // When the header is the whole packet, the missing length byte would lie past the segment's end.
+        byte[] headerOnly = Arrays.copyOf(withOptions("01010194"), 24);
+        headerOnly[3] = 24;
+        assertThat(validate(headerOnly)).isEqualTo(Malformed.IPV4_BAD_OPTIONS);
     }
 
     @Test
