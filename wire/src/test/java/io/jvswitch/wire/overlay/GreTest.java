@@ -18,13 +18,13 @@ class GreTest {
             + "0001" + "fa163e000001" + "0a000001" + "000000000000" + "0a000002";
 
     // The tutorial's GRE header: K set, protocol Transparent Ethernet Bridging, key 0x1388 (tun_id 5000).
-    // tshark 4.0 decodes it as "Flags and Version: 0x2000, Key, Protocol Type: Transparent Ethernet bridging
-    // (0x6558), Key: 0x00001388".
+    // tshark 4.0 decodes it as "Key Bit: Yes", "Protocol Type: Transparent Ethernet bridging (0x6558)", "Key:
+    // 0x00001388".
     private static final String KEY_ONLY = "2000" + "6558" + "00001388";
 
     // The same with C, K and S: checksum 0x3cde, reserved1 0, key 0x1388, sequence 1. By hand: the words of
     // header (checksum 0) and payload sum to 0x6c31b, folded 0xc31b + 0x6 = 0xc321, complement 0x3cde.
-    // tshark 4.0: "[Checksum Status: Good]".
+    // tshark 4.0: "Checksum: 0x3cde [correct]".
     private static final String ALL_FIELDS = "b000" + "6558" + "3cde" + "0000" + "00001388" + "00000001";
 
     // PPTP's enhanced GRE (version 1): S and A, payload length 12, call ID 0x4000, sequence 1, ack 0.
