@@ -1,5 +1,9 @@
 package io.jvswitch.app;
 
+import io.jvswitch.app.command.DecodeCommand;
+import io.jvswitch.app.command.EncapCommand;
+import java.io.IOException;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +13,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Jvs.Version.class,
         description = "jvswitch: a userspace overlay switch carrying Ethernet frames in GRE and VXLAN tunnels.",
-        subcommands = {CommandLine.HelpCommand.class},
+        subcommands = {EncapCommand.class, DecodeCommand.class, CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n")
 public final class Jvs implements Runnable {
     @CommandLine.Spec
@@ -19,9 +23,34 @@ public final class Jvs implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The configured command line, shared by {@link #main} and the tests. */
+    /**
+     * The configured command line, shared by {@link #main} and the tests. Bad input exits 2 with one line saying what
+     * is wrong; a file that cannot be read exits 1 with its name and the problem; anything else is a bug and shows
+     * its stack trace.
+     */
     public static CommandLine commandLine() {
-        return new CommandLine(new Jvs()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine commandLine = new CommandLine(new Jvs()).setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            CommandLine failed = e.getCommandLine();
+            PrintWriter err = failed.getErr();
+            err.println(
+                    failed.getCommandName().equals("jvs")
+                            ? "jvs: " + e.getMessage()
+                            : "jvs " + failed.getCommandName() + ": " + e.getMessage());
+            err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
+            err.flush();
+            return 2;
+        });
+        commandLine.setExecutionExceptionHandler((e, failed, parseResult) -> {
+            if (e instanceof IOException) {
+                PrintWriter err = failed.getErr();
+                err.println("jvs " + failed.getCommandName() + ": " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+            throw e;
+        });
+        return commandLine;
     }
 
     @Override
