@@ -43,6 +43,8 @@ public final class HeaderTemplate {
     private final int tunnelOffset;
     private final int keyOffset;
     private final int sequenceOffset;
+    private final int ipProtocol;
+    private final int ipv4FlagsWord;
     private final long ipv4ConstantSum;
     private final long pseudoHeaderAddressSum;
 
@@ -74,6 +76,8 @@ public final class HeaderTemplate {
         this.bytes = MemorySegment.ofArray(new byte[length]);
 
         int protocol = type.overUdp() ? IpProtocol.UDP : IpProtocol.GRE;
+        this.ipProtocol = protocol;
+        this.ipv4FlagsWord = !ipv6 && config.dontFragment() ? 0x4000 : 0;
         new Ethernet().wrap(bytes, 0).write(nextHopMac, sourceMac, ipv6 ? Ethernet.TYPE_IPV6 : Ethernet.TYPE_IPV4);
         if (ipv6) {
             Ipv6 ip = new Ipv6().wrap(bytes, ipOffset);
@@ -156,6 +160,16 @@ public final class HeaderTemplate {
     /** Offset of the GRE sequence number, or -1. */
     public int sequenceOffset() {
         return sequenceOffset;
+    }
+
+    /** IP protocol or IPv6 next header of the outer header: UDP or GRE. */
+    int ipProtocol() {
+        return ipProtocol;
+    }
+
+    /** IPv4: the flags and fragment offset word (DF or nothing). */
+    int ipv4FlagsWord() {
+        return ipv4FlagsWord;
     }
 
     /** IPv4: the partial sum of the header words that do not change per packet. */
