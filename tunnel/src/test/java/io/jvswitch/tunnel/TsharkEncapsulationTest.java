@@ -90,10 +90,15 @@ class TsharkEncapsulationTest {
             "ip.src",
             "ip.dst",
             "ip.proto",
+            "ip.dsfield",
+            "ip.ttl",
+            "ip.flags.df",
             "ip.checksum.status",
             "ipv6.src",
             "ipv6.dst",
             "ipv6.nxt",
+            "ipv6.tclass",
+            "ipv6.hlim",
             "udp.dstport",
             "udp.checksum.status",
             "vxlan.vni",
@@ -129,11 +134,20 @@ class TsharkEncapsulationTest {
      * One tunnel configuration and the packet sent through it.
      *
      * @param inner an Ethernet frame, or an IP packet for {@code packet_type=legacy_l3}
+     * @param outerTos the ToS or traffic class the outer header must carry: the configured DSCP (0 unless inherited)
+     *     and the inner packet's ECN field (RFC 6040 normal mode)
+     * @param outerTtl the TTL or hop limit the outer header must carry
      * @param expected the tunnel header's and the inner packet's fields as {@code field=value}, outer before inner for
      *     a field that occurs twice; the outer IP and UDP headers' fields are added by {@link #expected}
      */
     private record Kind(
-            String name, TunnelType type, Map<String, String> options, byte[] inner, List<String> expected) {}
+            String name,
+            TunnelType type,
+            Map<String, String> options,
+            byte[] inner,
+            int outerTos,
+            int outerTtl,
+            List<String> expected) {}
 
     private static List<Kind> kinds() {
         byte[] arpRequest = new FrameBuilder()
@@ -150,9 +164,18 @@ class TsharkEncapsulationTest {
                 .udp(40000, 47001) // unassigned ports: the payload is shown as data, never taken for a protocol
                 .payload(PAYLOAD)
                 .build();
+        byte[] expeditedUdp = new FrameBuilder()
+                .ethernet(VM1, VM2)
+                .ipv4(VM1_IP, VM2_IP)
+                .tos(0xb8 | 1) // DSCP EF, ECT(1)
+                .ttl(9)
+                .udp(40002, 47003)
+                .payload(PAYLOAD)
+                .build();
         byte[] ping = new FrameBuilder()
                 .ethernet(VM1, VM2)
                 .ipv4(VM1_IP, VM2_IP)
+                .tos(2) // ECT(0): copied to the outer header
                 .icmpEcho(true, 0x1234, 1)
                 .payload(new byte[56])
                 .build();
@@ -174,6 +197,7 @@ class TsharkEncapsulationTest {
                 .buildL3();
         byte[] routedUdp6 = new FrameBuilder()
                 .ipv6(INNER6_SOURCE, INNER6_DESTINATION)
+                .tos(3) // CE
                 .udp(40001, 47002)
                 .payload(PAYLOAD)
                 .buildL3();
@@ -186,41 +210,49 @@ class TsharkEncapsulationTest {
                         TunnelType.VXLAN,
                         Map.of("key", "5000", "csum", "false"),
                         arpRequest,
+                        0,
+                        64,
                         concat(List.of("vxlan.vni=5000"), arpRequestFields)),
                 new Kind(
                         "vxlan csum",
                         TunnelType.VXLAN,
                         Map.of("key", "5000", "csum", "true"),
                         udp,
-                        List.of(
-                                "vxlan.vni=5000",
-                                "eth.type=0x0800",
-                                "ip.src=10.0.0.1",
-                                "ip.dst=10.0.0.2",
-                                "ip.proto=17",
-                                "ip.checksum.status=1",
-                                "udp.dstport=47001",
-                                "udp.checksum.status=1")),
+                        0,
+                        64,
+                        concat(
+                                List.of("vxlan.vni=5000", "eth.type=0x0800"),
+                                ipv4("10.0.0.1", "10.0.0.2", 17, 0, 64),
+                                List.of("udp.dstport=47001", "udp.checksum.status=1"))),
+                new Kind(
+                        "vxlan tos ttl inherit",
+                        TunnelType.VXLAN,
+                        Map.of("key", "5000", "tos", "inherit", "ttl", "inherit"),
+                        expeditedUdp,
+                        0xb9,
+                        9,
+                        concat(
+                                List.of("vxlan.vni=5000", "eth.type=0x0800"),
+                                ipv4("10.0.0.1", "10.0.0.2", 17, 0xb9, 9),
+                                List.of("udp.dstport=47003", "udp.checksum.status=1"))),
                 new Kind(
                         "gre key",
                         TunnelType.GRE,
                         Map.of("key", "5000"),
                         ping,
-                        List.of(
-                                "gre.proto=0x6558",
-                                key,
-                                "eth.type=0x0800",
-                                "ip.src=10.0.0.1",
-                                "ip.dst=10.0.0.2",
-                                "ip.proto=1",
-                                "ip.checksum.status=1",
-                                "icmp.type=8",
-                                "icmp.checksum.status=1")),
+                        2,
+                        64,
+                        concat(
+                                List.of("gre.proto=0x6558", key, "eth.type=0x0800"),
+                                ipv4("10.0.0.1", "10.0.0.2", 1, 2, 64),
+                                List.of("icmp.type=8", "icmp.checksum.status=1"))),
                 new Kind(
                         "gre csum key seq",
                         TunnelType.GRE,
                         Map.of("key", "5000", "csum", "true", "seq", "true"),
                         arpReply,
+                        0,
+                        64,
                         List.of(
                                 "gre.proto=0x6558",
                                 key,
@@ -235,67 +267,84 @@ class TsharkEncapsulationTest {
                         TunnelType.GRE,
                         Map.of("packet_type", "legacy_l3"),
                         routedPong,
-                        List.of(
-                                "gre.proto=0x0800",
-                                "ip.src=10.0.2.1",
-                                "ip.dst=10.0.1.1",
-                                "ip.proto=1",
-                                "ip.checksum.status=1",
-                                "icmp.type=0",
-                                "icmp.checksum.status=1")),
+                        0,
+                        64,
+                        concat(
+                                List.of("gre.proto=0x0800"),
+                                ipv4("10.0.2.1", "10.0.1.1", 1, 0, 64),
+                                List.of("icmp.type=0", "icmp.checksum.status=1"))),
                 new Kind(
                         "gre l3 ipv6 icmpv6 csum key",
                         TunnelType.GRE,
                         Map.of("packet_type", "legacy_l3", "key", "5000", "csum", "true"),
                         routedPing6,
-                        List.of(
-                                "gre.proto=0x86dd",
-                                key,
-                                "gre.checksum.status=1",
-                                "ipv6.src=2001:db8:1::1",
-                                "ipv6.dst=2001:db8:2::1",
-                                "ipv6.nxt=58",
-                                "icmpv6.type=128",
-                                "icmpv6.checksum.status=1")),
+                        0,
+                        64,
+                        concat(
+                                List.of("gre.proto=0x86dd", key, "gre.checksum.status=1"),
+                                ipv6("2001:db8:1::1", "2001:db8:2::1", 58, 0, 64),
+                                List.of("icmpv6.type=128", "icmpv6.checksum.status=1"))),
                 new Kind(
                         "gre l3 ipv6 udp",
                         TunnelType.GRE,
                         Map.of("packet_type", "legacy_l3"),
                         routedUdp6,
-                        List.of(
-                                "gre.proto=0x86dd",
-                                "ipv6.src=2001:db8:1::1",
-                                "ipv6.dst=2001:db8:2::1",
-                                "ipv6.nxt=17",
-                                "udp.dstport=47002",
-                                "udp.checksum.status=1")),
+                        3,
+                        64,
+                        concat(
+                                List.of("gre.proto=0x86dd"),
+                                ipv6("2001:db8:1::1", "2001:db8:2::1", 17, 3, 64),
+                                List.of("udp.dstport=47002", "udp.checksum.status=1"))),
                 new Kind(
                         "gre-udp key",
                         TunnelType.GRE_UDP,
                         Map.of("key", "5000", "csum", "false"),
                         taggedSyn,
-                        List.of(
-                                "gre.proto=0x6558",
-                                key,
-                                "eth.type=0x8100",
-                                "vlan.id=100",
-                                "ip.src=10.0.0.2",
-                                "ip.dst=10.0.0.1",
-                                "ip.proto=6",
-                                "ip.checksum.status=1",
-                                "tcp.flags=0x0002",
-                                "tcp.checksum.status=1")),
+                        0,
+                        64,
+                        concat(
+                                List.of("gre.proto=0x6558", key, "eth.type=0x8100", "vlan.id=100"),
+                                ipv4("10.0.0.2", "10.0.0.1", 6, 0, 64),
+                                List.of("tcp.flags=0x0002", "tcp.checksum.status=1"))),
                 new Kind(
                         "gre-udp csum key",
                         TunnelType.GRE_UDP,
                         Map.of("key", "5000", "csum", "true"),
                         arpRequest,
+                        0,
+                        64,
                         concat(List.of("gre.proto=0x6558", key, "gre.checksum.status=1"), arpRequestFields)));
     }
 
-    private static List<String> concat(List<String> first, List<String> second) {
-        List<String> all = new ArrayList<>(first);
-        all.addAll(second);
+    /** An IPv4 header's fields as tshark prints them; DF is set, as FrameBuilder and the tunnels set it. */
+    private static List<String> ipv4(String source, String destination, int protocol, int tos, int ttl) {
+        return List.of(
+                "ip.src=" + source,
+                "ip.dst=" + destination,
+                "ip.proto=" + protocol,
+                "ip.dsfield=" + String.format("0x%02x", tos),
+                "ip.ttl=" + ttl,
+                "ip.flags.df=1",
+                "ip.checksum.status=1");
+    }
+
+    /** An IPv6 header's fields as tshark prints them. */
+    private static List<String> ipv6(
+            String source, String destination, int nextHeader, int trafficClass, int hopLimit) {
+        return List.of(
+                "ipv6.src=" + source,
+                "ipv6.dst=" + destination,
+                "ipv6.nxt=" + nextHeader,
+                "ipv6.tclass=" + String.format("0x%08x", trafficClass),
+                "ipv6.hlim=" + hopLimit);
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... lists) {
+        List<String> all = new ArrayList<>();
+        for (List<String> list : lists) {
+            all.addAll(list);
+        }
         return all;
     }
 
@@ -305,18 +354,11 @@ class TsharkEncapsulationTest {
         List<String> fields = new ArrayList<>();
         int protocol = kind.type().overUdp() ? 17 : 47;
         if (underlay.ipv6()) {
-            fields.addAll(List.of(
-                    "eth.type=0x86dd",
-                    "ipv6.src=" + underlay.local(),
-                    "ipv6.dst=" + underlay.remote(),
-                    "ipv6.nxt=" + protocol));
+            fields.add("eth.type=0x86dd");
+            fields.addAll(ipv6(underlay.local(), underlay.remote(), protocol, kind.outerTos(), kind.outerTtl()));
         } else {
-            fields.addAll(List.of(
-                    "eth.type=0x0800",
-                    "ip.src=" + underlay.local(),
-                    "ip.dst=" + underlay.remote(),
-                    "ip.proto=" + protocol,
-                    "ip.checksum.status=1"));
+            fields.add("eth.type=0x0800");
+            fields.addAll(ipv4(underlay.local(), underlay.remote(), protocol, kind.outerTos(), kind.outerTtl()));
         }
         if (kind.type().overUdp()) {
             fields.add("udp.dstport=" + kind.type().defaultPort());
@@ -436,6 +478,16 @@ class TsharkEncapsulationTest {
             assertThat(metadata.ipVersion()).as(what).isEqualTo(ipv6 ? 6 : 4);
             assertThat(metadata.sourceText()).as(what).isEqualTo(first(row, ipv6 ? "ipv6.src" : "ip.src"));
             assertThat(metadata.destinationText()).as(what).isEqualTo(first(row, ipv6 ? "ipv6.dst" : "ip.dst"));
+
+            assertThat(metadata.tos())
+                    .as("outer ToS or traffic class of " + what)
+                    .isEqualTo(Integer.decode(first(row, ipv6 ? "ipv6.tclass" : "ip.dsfield")));
+            assertThat(metadata.ttl())
+                    .as("outer TTL or hop limit of " + what)
+                    .isEqualTo(Integer.parseInt(first(row, ipv6 ? "ipv6.hlim" : "ip.ttl")));
+            assertThat(metadata.has(TunnelMetadata.FLAG_DONT_FRAGMENT))
+                    .as(what)
+                    .isEqualTo(!ipv6 && first(row, "ip.flags.df").equals("1")); // IPv6 has no DF
 
             // The key: tshark prints a VNI in decimal and a GRE key in hex; no key at all means tun_id 0.
             String vni = row.get("vxlan.vni");
