@@ -138,8 +138,7 @@ public final class Udp {
      * True when a checksum is present and right: the pseudo-header, header and data sum to 0xffff.
      *
      * <p>A zero checksum field means the sender computed none; this method returns false for it, and the caller
-     * decides: over IPv4 such a datagram is accepted, over IPv6 it is dropped unless the port allows zero checksums
-     * ({@link Malformed#UDP_ZERO_CHECKSUM_IPV6}).
+     * decides: over IPv4 such a datagram is accepted; over IPv6 only a tunnel port may accept it (RFC 6935).
      */
     public boolean checksumValid(long pseudoHeaderSum, int length) {
         return checksum() != 0 && Checksum.verifies(segment, offset, length, pseudoHeaderSum);
