@@ -298,6 +298,48 @@ class PacketParserTest {
     }
 
     @Test
+    void ipv4FirstFragmentOfALargerUdpDatagram() {
+        // The first 1480 bytes of a 2008-byte UDP datagram: its length field counts all of it, this fragment less.
+        byte[] frame = vm1ToVm2()
+                .dontFragment(false)
+                .udp(12345, 7)
+                .payload(counting(1472))
+                .build();
+        MemorySegment segment = MemorySegment.ofArray(frame);
+        Bytes.u16(segment, 34 + 4, 2008);
+        new Ipv4().wrap(segment, 14).flagsAndFragmentOffset(false, true, 0).updateChecksum();
+        assertThat(parse(frame)).isNull();
+        assertThat(layers(parsed))
+                .isEqualTo("start=0 length=1514 end=1514 vlans=[] etherType=0800 l3=14 ipVersion=4 ipEnd=1514"
+                        + " fragment=true laterFragment=false ipProtocol=17 l4=34 l4Length=1480");
+        // The header itself must still be whole and sane.
+        assertThat(parse(ipv4Payload(frame, 7))).isEqualTo(Malformed.UDP_TRUNCATED);
+        Bytes.u16(segment, 34 + 4, 7);
+        assertThat(parse(frame)).isEqualTo(Malformed.UDP_BAD_LENGTH);
+    }
+
+    @Test
+    void ipv6FirstFragmentOfALargerUdpDatagram() {
+        byte[] frame = vm1ToVm2V6().udp(12345, 7).payload(counting(32)).build();
+        // Fragment header: next header UDP, offset 0, M set; the UDP length says 1000 bytes, 40 are here.
+        frame = insert(frame, 54, hex("1100" + "0001" + "2a2b2c2d"));
+        frame[14 + 6] = 44;
+        frame[14 + 5] = (byte) (40 + 8);
+        Bytes.u16(MemorySegment.ofArray(frame), 62 + 4, 1000);
+        assertThat(parse(frame)).isNull();
+        assertThat(layers(parsed))
+                .isEqualTo("start=0 length=102 end=102 vlans=[] etherType=86dd l3=14 ipVersion=6 ipEnd=102"
+                        + " fragment=true laterFragment=false ipProtocol=17 l4=62 l4Length=40");
+    }
+
+    @Test
+    void anUnfragmentedUdpLengthMustStillFit() {
+        byte[] frame = vm1ToVm2().udp(12345, 7).payload(counting(32)).build();
+        Bytes.u16(MemorySegment.ofArray(frame), 34 + 4, 2008);
+        assertThat(parse(frame)).isEqualTo(Malformed.UDP_BAD_LENGTH);
+    }
+
+    @Test
     void ethernetPaddingIsNotPartOfTheIpPacket() {
         // A 42-byte ICMP echo with no data, padded to the 60-byte Ethernet minimum.
         byte[] frame = Arrays.copyOf(vm1ToVm2().icmpEcho(true, 1, 1).build(), 60);
