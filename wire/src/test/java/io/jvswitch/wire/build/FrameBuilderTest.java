@@ -194,6 +194,28 @@ class FrameBuilderTest {
     }
 
     @Test
+    void echoIsIcmpv6WhicheverIsCalledFirst() {
+        byte[] echoFirst = new FrameBuilder()
+                .ethernet(VM1_MAC, VM2_MAC)
+                .icmpEcho(true, 1, 1)
+                .ipv6(VM1_V6, VM2_V6)
+                .payload(counting(56))
+                .build();
+        assertThat(hex(echoFirst))
+                .isEqualTo(hex(
+                        vm1ToVm2V6().icmpEcho(true, 1, 1).payload(counting(56)).build()));
+        // And an echo set up for IPv6 becomes ICMP again when the packet turns out to be IPv4.
+        byte[] ipv4Last = vm1ToVm2V6()
+                .icmpEcho(true, 1, 1)
+                .ipv4(VM1, VM2)
+                .payload(counting(56))
+                .build();
+        assertThat(hex(ipv4Last))
+                .isEqualTo(hex(
+                        vm1ToVm2().icmpEcho(true, 1, 1).payload(counting(56)).build()));
+    }
+
+    @Test
     void ipv6TrafficClassAndHopLimit() {
         byte[] frame = vm1ToVm2V6()
                 .tos(0xb8)
