@@ -544,6 +544,88 @@ class DissectorTest {
                         "Fragment  40 bytes (not reassembled)"));
     }
 
+    /** Hex of {@code length} bytes counting up from 0 (mod 256): the data of the fragment vectors. */
+    private static String counting(int length) {
+        StringBuilder hex = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            hex.append(String.format("%02x", i & 0xff));
+        }
+        return hex.toString();
+    }
+
+    @Test
+    void ipv4FirstFragmentOfAnIcmpEcho() {
+        // ping -s 2000 at MTU 1500: the first 1480 of 2008 ICMP bytes, MF set. The checksum covers all 2008, so
+        // it cannot be checked against this fragment.
+        String frame = VM2_FROM_VM1 + "0800" + "450005dc" + "12342000" + "40012eeb" + "0a000001" + "0a000002" + "0800"
+                + "b3d5" + "0001" + "0001" + counting(1472);
+        assertThat(describe(frame))
+                .isEqualTo(List.of(
+                        ETHERNET_VM1_TO_VM2,
+                        "IPv4      10.0.0.1 > 10.0.0.2, proto ICMP (1), ttl 64, tos 0x00 (DSCP 0, Not-ECT), id 0x1234,"
+                                + " MF, length 1500, checksum 0x2eeb [correct]",
+                        "ICMP      echo request, id 1, seq 1, length 1480, checksum 0xb3d5 [unverified: fragment]"));
+    }
+
+    @Test
+    void ipv4FirstFragmentOfAVxlanDatagram() {
+        // The first 1480 bytes of a 2008-byte datagram to 4789: its UDP length counts all of it, and what follows
+        // the UDP header is not a whole VXLAN packet.
+        String frame = VM2_FROM_VM1 + "0800" + "450005dc" + "12342000" + "40112edb" + "0a000001" + "0a000002" + "c000"
+                + "12b5" + "07d8" + "c55d" + counting(1472);
+        assertThat(describe(frame))
+                .isEqualTo(List.of(
+                        ETHERNET_VM1_TO_VM2,
+                        "IPv4      10.0.0.1 > 10.0.0.2, proto UDP (17), ttl 64, tos 0x00 (DSCP 0, Not-ECT), id 0x1234,"
+                                + " MF, length 1500, checksum 0x2edb [correct]",
+                        "UDP       49152 > 4789, length 2008, checksum 0xc55d [unverified: fragment]",
+                        "Payload   1472 bytes (first fragment, not reassembled)"));
+    }
+
+    @Test
+    void ipv4FirstFragmentOfAGrePacket() {
+        String frame = OUTER_ETHERNET + "4500003e" + "00012000" + "402fd676" + "c0a80164" + "c0a80165" + "a0006558"
+                + "abcd0000" + "00001388" + ARP_REQUEST.substring(0, 2 * 30);
+        assertThat(describe(frame))
+                .isEqualTo(List.of(
+                        OUTER_ETHERNET_LINE,
+                        "IPv4      192.168.1.100 > 192.168.1.101, proto GRE (47), ttl 64, tos 0x00 (DSCP 0, Not-ECT),"
+                                + " id 0x0001, MF, length 62, checksum 0xd676 [correct]",
+                        "GRE       version 0, protocol 0x6558 (Transparent Ethernet Bridging), checksum 0xabcd"
+                                + " [unverified: fragment], key 0x00001388 (5000)",
+                        "  Payload   30 bytes (first fragment, not reassembled)"));
+    }
+
+    @Test
+    void ipv6FirstFragmentOfAUdpDatagram() {
+        String frame = VM2_FROM_VM1 + "86dd" + "60000000" + "0030" + "2c" + "40" + V6_ADDRESSES
+                + "1100" + "0001" + "2a2b2c2d"
+                + "3039" + "0007" + "03e8" + "1234" + COUNTING_32;
+        assertThat(describe(frame))
+                .isEqualTo(List.of(
+                        "Ethernet  fa:16:3e:00:00:01 > fa:16:3e:00:00:02, type IPv6 (0x86dd)",
+                        "IPv6      fd00::1 > fd00::2, next header IPV6-FRAG (44), hop limit 64, class 0x00 (DSCP 0,"
+                                + " Not-ECT), flow 0x00000, payload 48",
+                        "IPv6 ext  1 extension header(s), fragment offset 0, MF",
+                        "UDP       12345 > 7, length 1000, checksum 0x1234 [unverified: fragment]",
+                        "Payload   32 bytes (first fragment, not reassembled)"));
+    }
+
+    @Test
+    void ipv4FirstFragmentOfATcpSegment() {
+        // The SYN|ACK vector with MF set (IPv4 checksum 0x06ca): its TCP checksum cannot be judged from a fragment.
+        String frame = VM2_FROM_VM1 + "0800" + "4500002c" + "00006000" + "400606ca" + "0a000001" + "0a000002" + "3039"
+                + "0050" + "00000001" + "00000001" + "5012" + "ffff" + "693d" + "0000" + "00010203";
+        assertThat(describe(frame))
+                .isEqualTo(List.of(
+                        ETHERNET_VM1_TO_VM2,
+                        "IPv4      10.0.0.1 > 10.0.0.2, proto TCP (6), ttl 64, tos 0x00 (DSCP 0, Not-ECT), id 0x0000,"
+                                + " DF, MF, length 44, checksum 0x06ca [correct]",
+                        "TCP       12345 > 80, flags SYN|ACK, seq 1, ack 1, window 65535, checksum 0x693d [unverified:"
+                                + " fragment]",
+                        "Payload   4 bytes (first fragment, not reassembled)"));
+    }
+
     @Test
     void ipv4Options() {
         // VM1's IGMPv3 report to 224.0.0.22 with the Router Alert option; IGMP (2) is not decoded.
