@@ -245,6 +245,8 @@ class PacketSpecTest {
         assertRefused("udp6,nw_src=10.0.0.1", "unknown or inapplicable field nw_src for udp6" + fields);
         assertRefused("udp,ipv6_src=fd00::1", "unknown or inapplicable field ipv6_src for udp" + fields);
         assertRefused("tcp,arp_sha=fa:16:3e:00:00:01", "unknown or inapplicable field arp_sha for tcp" + fields);
+        assertRefused("udp,arp_op=2", "unknown or inapplicable field arp_op for udp" + fields);
+        assertRefused("icmp6,arp_op=1", "unknown or inapplicable field arp_op for icmp6" + fields);
     }
 
     @Test
