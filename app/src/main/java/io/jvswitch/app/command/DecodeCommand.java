@@ -22,9 +22,11 @@ import picocli.CommandLine.Spec;
 /** {@code jvs decode}: every packet of a pcap file, layer by layer, tunnels opened up. */
 @Command(
         name = "decode",
+        // The first line is the summary `jvs --help` lists: it must fit one line there.
         description = {
-            "Print each packet of a pcap file layer by layer: outer Ethernet, IP, UDP, GRE or VXLAN fields, then"
-                    + " the inner frame, indented. Checksums present are verified.",
+            "Print the packets of a pcap file layer by layer, tunnels opened.",
+            "Outer Ethernet, IP, UDP, GRE or VXLAN fields, then the inner frame, indented. Checksums present are"
+                    + " verified.",
             "Reads classic pcap with Ethernet (1) or raw IP (101, 228, 229) link types."
         },
         mixinStandardHelpOptions = true)
