@@ -47,8 +47,9 @@ public final class DecodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw CliErrors.usage(spec, file + ": no such file");
+        // A file that cannot be read is not a usage error: it exits 1 like any other unreadable file (see Jvs).
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + ": is a directory, not a pcap file");
         }
         PrintWriter out = spec.commandLine().getOut();
         int count = 0;
