@@ -4,6 +4,10 @@ import io.jvswitch.app.command.DecodeCommand;
 import io.jvswitch.app.command.EncapCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -42,15 +46,32 @@ public final class Jvs implements Runnable {
             return 2;
         });
         commandLine.setExecutionExceptionHandler((e, failed, parseResult) -> {
-            if (e instanceof IOException) {
+            if (e instanceof IOException io) {
                 PrintWriter err = failed.getErr();
-                err.println("jvs " + failed.getCommandName() + ": " + e.getMessage());
+                err.println("jvs " + failed.getCommandName() + ": " + describe(io));
                 err.flush();
                 return 1;
             }
             throw e;
         });
         return commandLine;
+    }
+
+    /**
+     * One line for a failed file operation: the file, then the problem. Java leaves the problem out of the message of
+     * the commonest failures (a missing file, a denied one), which would leave a bare path.
+     */
+    static String describe(IOException e) {
+        if (e instanceof FileSystemException failure && failure.getReason() == null && failure.getFile() != null) {
+            String problem = switch (failure) {
+                case NoSuchFileException _ -> "no such file or directory";
+                case AccessDeniedException _ -> "permission denied";
+                case FileAlreadyExistsException _ -> "already exists";
+                default -> "cannot be used";
+            };
+            return failure.getFile() + ": " + problem;
+        }
+        return e.getMessage();
     }
 
     @Override

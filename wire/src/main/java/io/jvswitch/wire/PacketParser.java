@@ -145,7 +145,7 @@ public final class PacketParser {
         long available = out.ipEnd - l4;
         Malformed problem = switch (out.ipProtocol) {
             case IpProtocol.TCP -> Tcp.validate(segment, l4, available);
-            case IpProtocol.UDP -> Udp.validate(segment, l4, available);
+            case IpProtocol.UDP -> validateUdp(segment, l4, available, out.fragment);
             case IpProtocol.ICMP -> Icmpv4.validate(segment, l4, available);
             case IpProtocol.ICMPV6 -> Icmpv6.validate(segment, l4, available);
             case IpProtocol.GRE -> validateGre(segment, l4, available);
@@ -153,6 +153,18 @@ public final class PacketParser {
         };
         if (problem == null) {
             out.l4Offset = l4;
+        }
+        return problem;
+    }
+
+    /**
+     * A first fragment's UDP length counts the whole datagram, which is longer than the fragment: only the header
+     * must be whole there (as Open vSwitch and Linux check it before reassembly). Elsewhere the length must fit.
+     */
+    private static Malformed validateUdp(MemorySegment segment, long offset, long available, boolean fragment) {
+        Malformed problem = Udp.validate(segment, offset, available);
+        if (problem == Malformed.UDP_BAD_LENGTH && fragment && Bytes.u16(segment, offset + 4) >= Udp.HEADER_LENGTH) {
+            return null;
         }
         return problem;
     }

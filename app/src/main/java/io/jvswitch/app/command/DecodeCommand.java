@@ -22,9 +22,11 @@ import picocli.CommandLine.Spec;
 /** {@code jvs decode}: every packet of a pcap file, layer by layer, tunnels opened up. */
 @Command(
         name = "decode",
+        // The first line is the summary `jvs --help` lists: it must fit one line there.
         description = {
-            "Print each packet of a pcap file layer by layer: outer Ethernet, IP, UDP, GRE or VXLAN fields, then"
-                    + " the inner frame, indented. Checksums present are verified.",
+            "Print the packets of a pcap file layer by layer, tunnels opened.",
+            "Outer Ethernet, IP, UDP, GRE or VXLAN fields, then the inner frame, indented. Checksums present are"
+                    + " verified.",
             "Reads classic pcap with Ethernet (1) or raw IP (101, 228, 229) link types."
         },
         mixinStandardHelpOptions = true)
@@ -45,8 +47,9 @@ public final class DecodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw CliErrors.usage(spec, file + ": no such file");
+        // A file that cannot be read is not a usage error: it exits 1 like any other unreadable file (see Jvs).
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + ": is a directory, not a pcap file");
         }
         PrintWriter out = spec.commandLine().getOut();
         int count = 0;

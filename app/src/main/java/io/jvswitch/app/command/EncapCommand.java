@@ -29,13 +29,16 @@ import picocli.CommandLine.Spec;
 /** {@code jvs encap}: one packet, encapsulated as a tunnel port would, shown before and after, optionally saved. */
 @Command(
         name = "encap",
+        // The first line is the summary `jvs --help` lists: it must fit one line there.
         description = {
-            "Build a packet, encapsulate it as a tunnel interface with these options would, and print it before"
-                    + " and after (optionally writing the encapsulated frame to a pcap).",
+            "Show a packet before and after tunnel encapsulation.",
+            "Build the --inner packet, encapsulate it as a tunnel interface with these options would, print both"
+                    + " layer by layer, and optionally write the encapsulated frame to a pcap file.",
             "",
             "Example (the tutorial's first ARP request, sent into gre-2):",
             "  jvs encap gre local_ip=192.168.1.100 remote_ip=192.168.1.101 key=0x1388 \\",
-            "      --inner arp,dl_src=fa:16:3e:00:00:01,nw_src=10.0.0.1,nw_dst=10.0.0.2 -w arp.pcap"
+            "      --inner arp,dl_src=fa:16:3e:00:00:01,nw_src=10.0.0.1,nw_dst=10.0.0.2 \\",
+            "      -w arp.pcap"
         },
         mixinStandardHelpOptions = true,
         sortOptions = false)

@@ -53,7 +53,8 @@ public final class PacketSpec {
 
         long sourceMac = mac(fields, "dl_src", "fa:16:3e:00:00:01");
         boolean arp = kind.equals("arp");
-        int arpOperation = (int) number(fields, "arp_op", 1, 1, 2);
+        // Read only for ARP: anywhere else arp_op must stay behind and be refused as inapplicable.
+        int arpOperation = arp ? (int) number(fields, "arp_op", 1, 1, 2) : 0;
         boolean broadcast = arp && arpOperation == Arp.OP_REQUEST;
         long destinationMac = mac(fields, "dl_dst", broadcast ? "ff:ff:ff:ff:ff:ff" : "fa:16:3e:00:00:02");
         FrameBuilder frame = new FrameBuilder().ethernet(sourceMac, destinationMac);

@@ -18,6 +18,7 @@ import io.jvswitch.wire.PacketBuffer;
 import io.jvswitch.wire.build.FrameBuilder;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -147,6 +148,12 @@ class DecapsulatorTest {
         // More fragments set.
         assertThat(decapsulate(fixIpv4Checksum(mutated(Vectors.GRE_IPV4_KEY, 20, 0x60))))
                 .isEqualTo(Malformed.IP_FRAGMENT);
+        // The first fragment of a VXLAN packet the underlay split: 32 of its 58 UDP bytes, More fragments set. It is
+        // dropped as a fragment, not as a UDP length that overruns the packet.
+        byte[] firstFragment = Arrays.copyOf(bytes(Vectors.VXLAN_IPV4), 14 + 20 + 32);
+        firstFragment[17] = 20 + 32;
+        firstFragment[20] = 0x20;
+        assertThat(decapsulate(fixIpv4Checksum(firstFragment))).isEqualTo(Malformed.IP_FRAGMENT);
         // UDP to port 4790 is not a tunnel.
         assertThat(decapsulate(mutated(Vectors.VXLAN_IPV4, 37, 0xb6))).isEqualTo(Malformed.NOT_A_TUNNEL);
         // One bit of the ARP payload flipped under a UDP checksum.

@@ -37,8 +37,8 @@ public final class FrameBuilder {
 
     private enum L4 {
         NONE,
+        /** ICMP echo over IPv4, ICMPv6 echo over IPv6: decided when the frame is built. */
         ICMP_ECHO,
-        ICMPV6_ECHO,
         UDP,
         TCP
     }
@@ -129,9 +129,9 @@ public final class FrameBuilder {
         return this;
     }
 
-    /** ICMP echo request or reply (ICMPv6 when the packet is IPv6). */
+    /** ICMP echo request or reply (ICMPv6 when the packet is IPv6, whether {@link #ipv6} is called before or after). */
     public FrameBuilder icmpEcho(boolean request, int identifier, int sequence) {
-        this.l4 = l3 == L3.IPV6 ? L4.ICMPV6_ECHO : L4.ICMP_ECHO;
+        this.l4 = L4.ICMP_ECHO;
         this.echoRequest = request;
         this.echoIdentifier = identifier;
         this.echoSequence = sequence;
@@ -208,8 +208,7 @@ public final class FrameBuilder {
 
     private int l4Protocol() {
         return switch (l4) {
-            case ICMP_ECHO -> IpProtocol.ICMP;
-            case ICMPV6_ECHO -> IpProtocol.ICMPV6;
+            case ICMP_ECHO -> l3 == L3.IPV6 ? IpProtocol.ICMPV6 : IpProtocol.ICMP;
             case UDP -> IpProtocol.UDP;
             case TCP -> IpProtocol.TCP;
             case NONE -> IpProtocol.NO_NEXT_HEADER;
@@ -218,7 +217,7 @@ public final class FrameBuilder {
 
     private int l4HeaderLength() {
         return switch (l4) {
-            case ICMP_ECHO, ICMPV6_ECHO, UDP -> 8;
+            case ICMP_ECHO, UDP -> 8;
             case TCP -> Tcp.MIN_HEADER_LENGTH;
             case NONE -> 0;
         };
@@ -255,22 +254,25 @@ public final class FrameBuilder {
     private void writeL4(MemorySegment segment, int at, int length, long pseudo) {
         MemorySegment.copy(MemorySegment.ofArray(payload), 0, segment, at + l4HeaderLength(), payload.length);
         switch (l4) {
-            case ICMP_ECHO ->
-                new Icmpv4()
-                        .wrap(segment, at)
-                        .type(echoRequest ? Icmpv4.ECHO_REQUEST : Icmpv4.ECHO_REPLY)
-                        .code(0)
-                        .identifier(echoIdentifier)
-                        .sequence(echoSequence)
-                        .updateChecksum(length);
-            case ICMPV6_ECHO ->
-                new Icmpv6()
-                        .wrap(segment, at)
-                        .type(echoRequest ? Icmpv6.ECHO_REQUEST : Icmpv6.ECHO_REPLY)
-                        .code(0)
-                        .identifier(echoIdentifier)
-                        .sequence(echoSequence)
-                        .updateChecksum(pseudo, length);
+            case ICMP_ECHO -> {
+                if (l3 == L3.IPV6) {
+                    new Icmpv6()
+                            .wrap(segment, at)
+                            .type(echoRequest ? Icmpv6.ECHO_REQUEST : Icmpv6.ECHO_REPLY)
+                            .code(0)
+                            .identifier(echoIdentifier)
+                            .sequence(echoSequence)
+                            .updateChecksum(pseudo, length);
+                } else {
+                    new Icmpv4()
+                            .wrap(segment, at)
+                            .type(echoRequest ? Icmpv4.ECHO_REQUEST : Icmpv4.ECHO_REPLY)
+                            .code(0)
+                            .identifier(echoIdentifier)
+                            .sequence(echoSequence)
+                            .updateChecksum(length);
+                }
+            }
             case UDP ->
                 new Udp()
                         .wrap(segment, at)

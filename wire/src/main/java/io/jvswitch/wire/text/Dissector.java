@@ -25,6 +25,7 @@ import io.jvswitch.wire.overlay.Vxlan;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 
 /**
  * Prints a frame layer by layer, one line per header, the way the tutorial draws a packet before and after
@@ -39,9 +40,11 @@ import java.util.List;
  *   ARP       request who-has 10.0.0.2 tell 10.0.0.1 (fa:16:3e:00:00:01)
  * </pre>
  *
- * <p>Checksums that are present are verified and shown as {@code [correct]} or {@code [wrong, should be 0x...]}. A
- * malformed header ends the walk with a line naming the {@link Malformed} reason. For people, not the datapath: it
- * allocates freely. VXLAN is recognised on UDP ports 4789 and 8472 (Linux's default), GRE-in-UDP on 4754.
+ * <p>Checksums that are present are verified and shown as {@code [correct]} or {@code [wrong, should be 0x...]}; in
+ * a first fragment the upper-layer checksum covers bytes that are not there, so it is shown {@code [unverified:
+ * fragment]} and the payload is counted, not opened. A malformed header ends the walk with a line naming the {@link
+ * Malformed} reason. For people, not the datapath: it allocates freely. VXLAN is recognised on UDP ports 4789 and
+ * 8472 (Linux's default), GRE-in-UDP on 4754.
  */
 public final class Dissector {
     private static final int MAX_DEPTH = 8;
@@ -74,10 +77,18 @@ public final class Dissector {
         return String.format("0x%04x", value);
     }
 
+    private static final String UNVERIFIED = " [unverified: fragment]";
+    private static final String NOT_REASSEMBLED = " (first fragment, not reassembled)";
+
     private static String checksumStatus(int field, int expected) {
         return field == expected
                 ? hex4(field) + " [correct]"
                 : hex4(field) + " [wrong, should be " + hex4(expected) + "]";
+    }
+
+    /** An upper-layer checksum: verified, unless this is a first fragment, where it covers bytes that are not here. */
+    private static String checksumStatus(int field, boolean firstFragment, IntSupplier expected) {
+        return firstFragment ? hex4(field) + UNVERIFIED : checksumStatus(field, expected.getAsInt());
     }
 
     private static String typeName(int type) {
@@ -207,7 +218,7 @@ public final class Dissector {
         }
         long pseudo = Checksum.ipv4PseudoHeader(
                 ip.source(), ip.destination(), protocol, (int) (ipEnd - at - ip.headerLength()));
-        upper(segment, protocol, at + ip.headerLength(), ipEnd, pseudo, false, depth);
+        upper(segment, protocol, at + ip.headerLength(), ipEnd, pseudo, false, ip.moreFragments(), depth);
         return ipEnd;
     }
 
@@ -253,18 +264,27 @@ public final class Dissector {
         int protocol = extensions.upperProtocol();
         long pseudo =
                 Checksum.ipv6PseudoHeader(segment, ip.sourceOffset(), ip.destinationOffset(), protocol, ipEnd - upper);
-        upper(segment, protocol, upper, ipEnd, pseudo, true, depth);
+        upper(segment, protocol, upper, ipEnd, pseudo, true, extensions.isFragment(), depth);
         return ipEnd;
     }
 
-    private void upper(MemorySegment segment, int protocol, long at, long end, long pseudo, boolean ipv6, int depth) {
+    /** {@code firstFragment}: the packet holds only the start of the upper layer (a later fragment never gets here). */
+    private void upper(
+            MemorySegment segment,
+            int protocol,
+            long at,
+            long end,
+            long pseudo,
+            boolean ipv6,
+            boolean firstFragment,
+            int depth) {
         int length = (int) (end - at);
         switch (protocol) {
-            case IpProtocol.UDP -> udp(segment, at, length, pseudo, ipv6, depth);
-            case IpProtocol.TCP -> tcp(segment, at, length, pseudo, depth);
-            case IpProtocol.ICMP -> icmp(segment, at, length, depth);
-            case IpProtocol.ICMPV6 -> icmpv6(segment, at, length, pseudo, depth);
-            case IpProtocol.GRE -> gre(segment, at, end, depth);
+            case IpProtocol.UDP -> udp(segment, at, length, pseudo, ipv6, firstFragment, depth);
+            case IpProtocol.TCP -> tcp(segment, at, length, pseudo, firstFragment, depth);
+            case IpProtocol.ICMP -> icmp(segment, at, length, firstFragment, depth);
+            case IpProtocol.ICMPV6 -> icmpv6(segment, at, length, pseudo, firstFragment, depth);
+            case IpProtocol.GRE -> gre(segment, at, end, firstFragment, depth);
             default -> {
                 if (length > 0) {
                     line(depth, "Payload", length + " bytes");
@@ -273,8 +293,18 @@ public final class Dissector {
         }
     }
 
-    private void udp(MemorySegment segment, long at, int available, long pseudo, boolean ipv6, int depth) {
+    private void udp(
+            MemorySegment segment,
+            long at,
+            int available,
+            long pseudo,
+            boolean ipv6,
+            boolean firstFragment,
+            int depth) {
         Malformed problem = Udp.validate(segment, at, available);
+        if (problem == Malformed.UDP_BAD_LENGTH && firstFragment && Bytes.u16(segment, at + 4) >= Udp.HEADER_LENGTH) {
+            problem = null; // the length counts the whole datagram, beyond this fragment
+        }
         if (problem != null) {
             malformed(depth, problem);
             return;
@@ -283,24 +313,29 @@ public final class Dissector {
         int length = udp.length();
         String checksum = udp.checksum() == 0
                 ? hex4(0) + (ipv6 ? " [none: allowed for tunnels only, RFC 6935]" : " [none]")
-                : checksumStatus(udp.checksum(), udp.computeChecksum(pseudo - available + length, length));
+                : checksumStatus(
+                        udp.checksum(), firstFragment, () -> udp.computeChecksum(pseudo - available + length, length));
         line(
                 depth,
                 "UDP",
                 udp.sourcePort() + " > " + udp.destinationPort() + ", length " + length + ", checksum " + checksum);
         long payload = at + Udp.HEADER_LENGTH;
+        if (firstFragment) {
+            line(depth, "Payload", (available - Udp.HEADER_LENGTH) + " bytes" + NOT_REASSEMBLED);
+            return;
+        }
         long end = at + length;
         int port = udp.destinationPort();
         if (depth < MAX_DEPTH && (port == Vxlan.PORT || port == 8472)) {
             vxlan(segment, payload, end, depth);
         } else if (depth < MAX_DEPTH && GreInUdp.isGreInUdpPort(port)) {
-            gre(segment, payload, end, depth);
+            gre(segment, payload, end, false, depth);
         } else if (end > payload) {
             line(depth, "Payload", (end - payload) + " bytes");
         }
     }
 
-    private void tcp(MemorySegment segment, long at, int length, long pseudo, int depth) {
+    private void tcp(MemorySegment segment, long at, int length, long pseudo, boolean firstFragment, int depth) {
         Malformed problem = Tcp.validate(segment, at, length);
         if (problem != null) {
             malformed(depth, problem);
@@ -313,14 +348,15 @@ public final class Dissector {
                 tcp.sourcePort() + " > " + tcp.destinationPort() + ", flags " + Tcp.flagNames(tcp.flags()) + ", seq "
                         + Integer.toUnsignedString(tcp.sequenceNumber()) + ", ack "
                         + Integer.toUnsignedString(tcp.acknowledgmentNumber()) + ", window " + tcp.window()
-                        + ", checksum " + checksumStatus(tcp.checksum(), tcp.computeChecksum(pseudo, length)));
+                        + ", checksum "
+                        + checksumStatus(tcp.checksum(), firstFragment, () -> tcp.computeChecksum(pseudo, length)));
         int payload = length - tcp.headerLength();
         if (payload > 0) {
-            line(depth, "Payload", payload + " bytes");
+            line(depth, "Payload", payload + " bytes" + (firstFragment ? NOT_REASSEMBLED : ""));
         }
     }
 
-    private void icmp(MemorySegment segment, long at, int length, int depth) {
+    private void icmp(MemorySegment segment, long at, int length, boolean firstFragment, int depth) {
         Malformed problem = Icmpv4.validate(segment, at, length);
         if (problem != null) {
             malformed(depth, problem);
@@ -341,10 +377,10 @@ public final class Dissector {
                 depth,
                 "ICMP",
                 what + ", length " + length + ", checksum "
-                        + checksumStatus(icmp.checksum(), icmp.computeChecksum(length)));
+                        + checksumStatus(icmp.checksum(), firstFragment, () -> icmp.computeChecksum(length)));
     }
 
-    private void icmpv6(MemorySegment segment, long at, int length, long pseudo, int depth) {
+    private void icmpv6(MemorySegment segment, long at, int length, long pseudo, boolean firstFragment, int depth) {
         Malformed problem = Icmpv6.validate(segment, at, length);
         if (problem != null) {
             malformed(depth, problem);
@@ -363,10 +399,10 @@ public final class Dissector {
                 depth,
                 "ICMPv6",
                 what + ", length " + length + ", checksum "
-                        + checksumStatus(icmp.checksum(), icmp.computeChecksum(pseudo, length)));
+                        + checksumStatus(icmp.checksum(), firstFragment, () -> icmp.computeChecksum(pseudo, length)));
     }
 
-    private void gre(MemorySegment segment, long at, long end, int depth) {
+    private void gre(MemorySegment segment, long at, long end, boolean firstFragment, int depth) {
         int available = (int) (end - at);
         if (available < Gre.MIN_HEADER_LENGTH) {
             malformed(depth, Malformed.GRE_TRUNCATED);
@@ -389,7 +425,8 @@ public final class Dissector {
                 .append(typeName(protocol))
                 .append(")");
         if (gre.hasChecksum()) {
-            text.append(", checksum ").append(checksumStatus(gre.checksum(), gre.computeChecksum(available)));
+            text.append(", checksum ")
+                    .append(checksumStatus(gre.checksum(), firstFragment, () -> gre.computeChecksum(available)));
         }
         if (gre.hasKey()) {
             text.append(String.format(", key 0x%08x (%d)", gre.key(), Integer.toUnsignedLong(gre.key())));
@@ -399,6 +436,10 @@ public final class Dissector {
         }
         line(depth, "GRE", text.toString());
         long inner = at + gre.headerLength();
+        if (firstFragment) {
+            line(depth + 1, "Payload", (end - inner) + " bytes" + NOT_REASSEMBLED);
+            return;
+        }
         if (depth >= MAX_DEPTH) {
             return;
         }

@@ -1,0 +1,130 @@
+package io.jvswitch.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The top-level command: its help, its version, and what it says about arguments it does not know. */
+class JvsCommandTest {
+    private static final List<String> HELP = List.of(
+            "Usage: jvs [-hV] [COMMAND]",
+            "jvswitch: a userspace overlay switch carrying Ethernet frames in GRE and VXLAN",
+            "tunnels.",
+            "  -h, --help      Show this help message and exit.",
+            "  -V, --version   Print version information and exit.",
+            "",
+            "Commands:",
+            "  encap   Show a packet before and after tunnel encapsulation.",
+            "  decode  Print the packets of a pcap file layer by layer, tunnels opened.",
+            "  help    Display help information about the specified command.");
+
+    @Test
+    void helpListsEachCommandOnOneLine() {
+        Cli.Result result = Cli.run("--help");
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.outLines()).isEqualTo(HELP);
+        assertThat(result.err()).isEmpty();
+    }
+
+    @Test
+    void shortHelpAndTheHelpCommandAndNoArgumentsSayTheSame() {
+        for (String[] args : List.of(new String[] {"-h"}, new String[] {"help"}, new String[0])) {
+            Cli.Result result = Cli.run(args);
+            assertThat(result.exitCode()).as(String.join(" ", args)).isZero();
+            assertThat(result.outLines()).as(String.join(" ", args)).isEqualTo(HELP);
+            assertThat(result.err()).isEmpty();
+        }
+    }
+
+    @Test
+    void version() {
+        Cli.Result result = Cli.run("--version");
+        assertThat(result.exitCode()).isZero();
+        // Tests run from classes, not the jar, so there is no manifest version.
+        assertThat(result.outLines()).isEqualTo(List.of("jvs (development build)"));
+        assertThat(Cli.run("-V").outLines()).isEqualTo(List.of("jvs (development build)"));
+    }
+
+    @Test
+    void helpForACommandIsThatCommandsUsage() {
+        Cli.Result viaHelp = Cli.run("help", "encap");
+        Cli.Result viaOption = Cli.run("encap", "--help");
+        assertThat(viaHelp.exitCode()).isZero();
+        assertThat(viaOption.exitCode()).isZero();
+        assertThat(viaHelp.out()).isEqualTo(viaOption.out());
+        assertThat(viaOption.outLines().getFirst())
+                .isEqualTo("Usage: jvs encap [-hV] [--inner=PACKET] [--outer-dst-mac=MAC]");
+        assertThat(Cli.run("decode", "--help").outLines().getFirst()).isEqualTo("Usage: jvs decode [-hVx] FILE");
+    }
+
+    @Test
+    void encapHelpKeepsTheExampleWholeAndFitsEightyColumns() {
+        List<String> lines = Cli.run("encap", "--help").outLines();
+        assertThat(lines)
+                .containsSubsequence(
+                        "Show a packet before and after tunnel encapsulation.",
+                        "Example (the tutorial's first ARP request, sent into gre-2):",
+                        "  jvs encap gre local_ip=192.168.1.100 remote_ip=192.168.1.101 key=0x1388 \\",
+                        "      --inner arp,dl_src=fa:16:3e:00:00:01,nw_src=10.0.0.1,nw_dst=10.0.0.2 \\",
+                        "      -w arp.pcap");
+        assertThat(lines).allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(80));
+    }
+
+    @Test
+    void theExampleInTheHelpRuns() {
+        List<String> lines = Cli.run("encap", "--help").outLines();
+        int at = lines.indexOf("Example (the tutorial's first ARP request, sent into gre-2):");
+        String command = String.join(" ", lines.subList(at + 1, at + 4))
+                .replace("\\", "")
+                .replace("-w arp.pcap", "");
+        String[] words = command.trim().split("\\s+");
+        assertThat(words[0]).isEqualTo("jvs");
+        Cli.Result result = Cli.run(Arrays.copyOfRange(words, 1, words.length));
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.outLines())
+                .contains("    ARP       request who-has 10.0.0.2 tell 10.0.0.1 (fa:16:3e:00:00:01)");
+    }
+
+    @Test
+    void decodeHelpSaysWhatItReads() {
+        List<String> lines = Cli.run("decode", "--help").outLines();
+        assertThat(lines)
+                .containsSubsequence(
+                        "Usage: jvs decode [-hVx] FILE",
+                        "Print the packets of a pcap file layer by layer, tunnels opened.",
+                        "      FILE        A pcap file.",
+                        "  -x, --hex       Also print each packet's bytes in hex.");
+        assertThat(String.join(" ", lines)).contains("Ethernet (1) or raw IP (101, 228, 229)");
+        assertThat(lines).allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(80));
+    }
+
+    @Test
+    void unknownCommand() {
+        Cli.Result result = Cli.run("bogus");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.out()).isEmpty();
+        assertThat(result.errLines())
+                .isEqualTo(List.of(
+                        "jvs: Unmatched argument at index 0: 'bogus'", "Try 'jvs --help' for more information."));
+    }
+
+    @Test
+    void unknownOption() {
+        Cli.Result result = Cli.run("--bogus");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.errLines())
+                .isEqualTo(List.of("jvs: Unknown option: '--bogus'", "Try 'jvs --help' for more information."));
+    }
+
+    @Test
+    void unknownOptionOfACommandNamesTheCommand() {
+        Cli.Result result = Cli.run("decode", "--bogus", "x.pcap");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.out()).isEmpty();
+        assertThat(result.errLines())
+                .isEqualTo(List.of(
+                        "jvs decode: Unknown option: '--bogus'", "Try 'jvs decode --help' for more information."));
+    }
+}
