@@ -39,7 +39,7 @@ final class Values {
         boolean hex = text.startsWith("0x") || text.startsWith("0X");
         String digits = hex ? text.substring(2) : text;
         int radix = hex ? 16 : 10;
-        if (digits.isEmpty() || digits.chars().anyMatch(c -> Character.digit(c, radix) < 0)) {
+        if (digits.isEmpty() || digits.chars().anyMatch(c -> c > 0x7f || Character.digit(c, radix) < 0)) {
             throw new IllegalArgumentException("'" + text + "' is not a number");
         }
         return new BigInteger(digits, radix);
