@@ -18,9 +18,9 @@ import java.util.function.Consumer;
  * <p>Rules are grouped into one <em>subtable</em> per distinct mask. A subtable keeps the indices of the
  * {@link FlowKey} words its mask touches (most masks touch one to three of the 18) and an open-addressing hash table
  * (linear probing, load at most 1/2, deletion by backward shift, so no tombstones) of its distinct masked values. The
- * table is two parallel arrays: {@code int[]} hashes, where 0 marks an empty slot, and the entries. An entry holds
- * one masked value (only the touched words) and the rules that share it, as a list sorted by priority, highest
- * first (their priorities differ: same match and priority is one rule).
+ * table is three parallel arrays indexed by slot: the {@code int} hashes, where 0 marks an empty slot; the masked
+ * values, flat in one {@code long[]} (only the touched words, {@code width} per slot); and the rules that share each
+ * value, as a list sorted by priority, highest first (their priorities differ: same match and priority is one rule).
  *
  * <p>{@link #lookup} hashes {@code key & mask} over the touched words only, probes the {@code int[]} of hashes and
  * compares the value words only when a full 32-bit hash agrees: a miss reads the key, the mask and one or two
@@ -174,11 +174,9 @@ public final class Classifier<R extends Classified> {
     /** Calls {@code action} on every rule, in no particular order; {@code action} must not change the classifier. */
     public void forEach(Consumer<? super R> action) {
         for (Subtable subtable : ordered) {
-            for (Entry entry : subtable.entries) {
-                if (entry != null) {
-                    for (Node node = entry.head; node != null; node = node.next) {
-                        action.accept(cast(node.rule));
-                    }
+            for (Node head : subtable.heads) {
+                for (Node node = head; node != null; node = node.next) {
+                    action.accept(cast(node.rule));
                 }
             }
         }
@@ -260,20 +258,6 @@ public final class Classifier<R extends Classified> {
         }
     }
 
-    /** One masked value of a subtable, and its rules in decreasing priority. */
-    private static final class Entry {
-        /** The value words the subtable's mask touches, in the order of {@link Subtable#indices}. */
-        final long[] value;
-
-        final int hash;
-        Node head;
-
-        Entry(long[] value, int hash) {
-            this.value = value;
-            this.hash = hash;
-        }
-    }
-
     /** The rules of one mask, hashed by their masked value. */
     private static final class Subtable {
         private static final int MIN_CAPACITY = 8;
@@ -283,14 +267,19 @@ public final class Classifier<R extends Classified> {
         final int[] indices;
 
         final long[] masks;
+        /** {@code indices.length}: the value words each slot holds. */
+        final int width;
 
-        /** Entry hashes (never 0); 0 marks an empty slot. Capacity a power of two, at least twice {@link #count}. */
+        // The hash table, as parallel arrays indexed by slot. Capacity a power of two, at least twice count.
+        /** The slot's hash (never 0), or 0 for an empty slot. */
         int[] hashes = new int[MIN_CAPACITY];
-
-        Entry[] entries = new Entry[MIN_CAPACITY];
+        /** The slot's masked value: {@code width} words from {@code slot * width}, in the order of indices. */
+        long[] values;
+        /** The rules with the slot's value, highest priority first. */
+        Node[] heads = new Node[MIN_CAPACITY];
         /** A hash's home slot is {@code hash >>> shift}: its top bits. */
         int shift = Integer.SIZE - Integer.numberOfTrailingZeros(MIN_CAPACITY);
-        /** Entries (distinct masked values). */
+        /** Occupied slots (distinct masked values). */
         int count;
         /** Rules. */
         int rules;
@@ -307,6 +296,7 @@ public final class Classifier<R extends Classified> {
             for (long word : fullMask) {
                 touched += word != 0 ? 1 : 0;
             }
+            width = touched;
             indices = new int[touched];
             masks = new long[touched];
             for (int i = 0, j = 0; i < fullMask.length; i++) {
@@ -315,6 +305,7 @@ public final class Classifier<R extends Classified> {
                     masks[j++] = fullMask[i];
                 }
             }
+            values = new long[MIN_CAPACITY * width];
         }
 
         void addMaskTo(long[] wildcards) {
@@ -337,9 +328,8 @@ public final class Classifier<R extends Classified> {
             for (int slot = hash >>> shift; ; slot = (slot + 1) & last) {
                 int stored = table[slot];
                 if (stored == hash) {
-                    Entry entry = entries[slot];
-                    if (sameValue(entry.value, words, idx, m)) {
-                        return entry.head;
+                    if (sameValue(slot, words, idx, m)) {
+                        return heads[slot];
                     }
                 } else if (stored == 0) {
                     return null;
@@ -347,9 +337,11 @@ public final class Classifier<R extends Classified> {
             }
         }
 
-        private static boolean sameValue(long[] value, long[] words, int[] idx, long[] m) {
+        private boolean sameValue(int slot, long[] words, int[] idx, long[] m) {
+            long[] v = values;
+            int at = slot * idx.length;
             for (int i = 0; i < idx.length; i++) {
-                if ((words[idx[i]] & m[i]) != value[i]) {
+                if ((words[idx[i]] & m[i]) != v[at + i]) {
                     return false;
                 }
             }
@@ -361,30 +353,26 @@ public final class Classifier<R extends Classified> {
             int slot = slotOf(match, hash);
             Node fresh = new Node(rule, priority, sequence);
             if (slot < 0) {
-                long[] value = new long[indices.length];
-                for (int i = 0; i < indices.length; i++) {
-                    value[i] = match.value(indices[i]);
+                slot = put(hash, fresh);
+                for (int i = 0; i < width; i++) {
+                    values[slot * width + i] = match.value(indices[i]);
                 }
-                Entry entry = new Entry(value, hash);
-                entry.head = fresh;
-                put(entry);
                 added(priority);
                 return null;
             }
-            Entry entry = entries[slot];
             Node previous = null;
-            Node node = entry.head;
+            Node node = heads[slot];
             while (node != null && node.priority > priority) {
                 previous = node;
                 node = node.next;
             }
             if (node != null && node.priority == priority) {
                 fresh.next = node.next;
-                link(entry, previous, fresh);
+                link(slot, previous, fresh);
                 return node.rule;
             }
             fresh.next = node;
-            link(entry, previous, fresh);
+            link(slot, previous, fresh);
             added(priority);
             return null;
         }
@@ -394,12 +382,11 @@ public final class Classifier<R extends Classified> {
             if (slot < 0) {
                 return null;
             }
-            Entry entry = entries[slot];
             Node previous = null;
-            for (Node node = entry.head; node != null; previous = node, node = node.next) {
+            for (Node node = heads[slot]; node != null; previous = node, node = node.next) {
                 if (node.rule == rule && node.priority == priority) {
-                    link(entry, previous, node.next);
-                    if (entry.head == null) {
+                    link(slot, previous, node.next);
+                    if (heads[slot] == null) {
                         deleteSlot(slot);
                     }
                     removed(priority);
@@ -412,7 +399,7 @@ public final class Classifier<R extends Classified> {
         Classified findExactly(Match match, int priority) {
             int slot = slotOf(match, hashOf(match));
             if (slot >= 0) {
-                for (Node node = entries[slot].head; node != null && node.priority >= priority; node = node.next) {
+                for (Node node = heads[slot]; node != null && node.priority >= priority; node = node.next) {
                     if (node.priority == priority) {
                         return node.rule;
                     }
@@ -421,9 +408,9 @@ public final class Classifier<R extends Classified> {
             return null;
         }
 
-        private static void link(Entry entry, Node previous, Node node) {
+        private void link(int slot, Node previous, Node node) {
             if (previous == null) {
-                entry.head = node;
+                heads[slot] = node;
             } else {
                 previous.next = node;
             }
@@ -458,55 +445,58 @@ public final class Classifier<R extends Classified> {
                 if (stored == 0) {
                     return -1;
                 }
-                if (stored == hash && sameValue(entries[slot].value, match)) {
+                if (stored == hash && sameValue(slot, match)) {
                     return slot;
                 }
             }
         }
 
-        private boolean sameValue(long[] value, Match match) {
-            for (int i = 0; i < indices.length; i++) {
-                if (match.value(indices[i]) != value[i]) {
+        private boolean sameValue(int slot, Match match) {
+            for (int i = 0; i < width; i++) {
+                if (match.value(indices[i]) != values[slot * width + i]) {
                     return false;
                 }
             }
             return true;
         }
 
-        private void put(Entry entry) {
+        /** Takes a free slot for a new value, growing the table first if needed; the caller writes the value. */
+        private int put(int hash, Node head) {
             if ((count + 1) * 2 > hashes.length) {
                 resize(hashes.length * 2);
             }
-            place(entry);
             count++;
+            return place(hash, head);
         }
 
-        private void place(Entry entry) {
+        private int place(int hash, Node head) {
             int last = hashes.length - 1;
-            int slot = entry.hash >>> shift;
+            int slot = hash >>> shift;
             while (hashes[slot] != 0) {
                 slot = (slot + 1) & last;
             }
-            hashes[slot] = entry.hash;
-            entries[slot] = entry;
+            hashes[slot] = hash;
+            heads[slot] = head;
+            return slot;
         }
 
-        /** Empties {@code slot}, moving back later entries of the probe run that may no longer be reached. */
+        /** Empties {@code slot}, moving back later slots of the probe run that may no longer be reached. */
         private void deleteSlot(int slot) {
             int last = hashes.length - 1;
             int hole = slot;
             for (int next = (hole + 1) & last; hashes[next] != 0; next = (next + 1) & last) {
                 int home = hashes[next] >>> shift;
-                // The entry at next stays if its home lies cyclically in (hole, next]: the hole is not on its path.
+                // The slot at next stays if its home lies cyclically in (hole, next]: the hole is not on its path.
                 boolean stays = hole <= next ? hole < home && home <= next : hole < home || home <= next;
                 if (!stays) {
                     hashes[hole] = hashes[next];
-                    entries[hole] = entries[next];
+                    heads[hole] = heads[next];
+                    System.arraycopy(values, next * width, values, hole * width, width);
                     hole = next;
                 }
             }
             hashes[hole] = 0;
-            entries[hole] = null;
+            heads[hole] = null;
             count--;
             if (hashes.length > MIN_CAPACITY && count * 8 < hashes.length) {
                 resize(hashes.length / 2);
@@ -514,13 +504,17 @@ public final class Classifier<R extends Classified> {
         }
 
         private void resize(int capacity) {
-            Entry[] old = entries;
+            int[] oldHashes = hashes;
+            long[] oldValues = values;
+            Node[] oldHeads = heads;
             hashes = new int[capacity];
-            entries = new Entry[capacity];
+            values = new long[capacity * width];
+            heads = new Node[capacity];
             shift = Integer.SIZE - Integer.numberOfTrailingZeros(capacity);
-            for (Entry entry : old) {
-                if (entry != null) {
-                    place(entry);
+            for (int old = 0; old < oldHashes.length; old++) {
+                if (oldHashes[old] != 0) {
+                    int slot = place(oldHashes[old], oldHeads[old]);
+                    System.arraycopy(oldValues, old * width, values, slot * width, width);
                 }
             }
         }

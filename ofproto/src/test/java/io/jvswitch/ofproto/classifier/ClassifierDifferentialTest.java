@@ -95,8 +95,8 @@ class ClassifierDifferentialTest {
         }
         assertThat(classifier.subtableCount()).isEqualTo(8);
         assertThat(linear.size()).isEqualTo(100_000);
-        int hits = compareLookups(random, classifier, linear, live, 500);
-        assertThat(hits).isGreaterThan(200);
+        int hits = compareLookups(random, classifier, linear, live, 250);
+        assertThat(hits).isGreaterThan(100);
         // Remove half, in random order, and compare again.
         for (int i = 0; i < 50_000; i++) {
             Rule victim = takeRandom(random, live);
@@ -104,7 +104,7 @@ class ClassifierDifferentialTest {
             assertThat(linear.remove(victim)).isSameAs(victim);
         }
         assertThat(classifier.size()).isEqualTo(50_000);
-        compareLookups(random, classifier, linear, live, 500);
+        compareLookups(random, classifier, linear, live, 250);
     }
 
     private static int compareLookups(
@@ -272,7 +272,10 @@ class ClassifierDifferentialTest {
                 Supplier<String> what = () -> "wildcards " + Arrays.toString(wildcards) + " of " + key + " unsound: "
                         + other + " gets another answer";
                 check(actual, classifier.lookup(other, null), what);
-                check(actual, linear.lookup(other, null), what);
+                if (i == 0) {
+                    // The reference too (once: it is the slow part of this test).
+                    check(actual, linear.lookup(other, null), what);
+                }
             }
         }
 
@@ -421,7 +424,7 @@ class ClassifierDifferentialTest {
     static FlowKey wideKey(SplittableRandom random) {
         FlowKey key = new FlowKey();
         for (int i = 0; i < FlowKey.WORDS; i++) {
-            key.word(i, random.nextLong() & 0x0000_ffff_ffff_ffffL & (random.nextBoolean() ? 0x7ff : -1L));
+            key.word(i, random.nextLong());
         }
         key.set(Field.IN_PORT, random.nextInt(20_000));
         key.set(Field.DL_TYPE, random.nextBoolean() ? 0x0800 : 0x0806);

@@ -6,7 +6,9 @@ import io.jvswitch.ofproto.flow.Field;
 import io.jvswitch.ofproto.flow.FlowKey;
 import io.jvswitch.ofproto.flow.Match;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ClassifierTest {
@@ -283,6 +285,42 @@ class ClassifierTest {
         }
         assertThat(classifier.isEmpty()).isTrue();
         assertThat(classifier.subtableCount()).isZero();
+    }
+
+    @Test
+    void manyPrioritiesOnOneValueStaySorted() {
+        Classifier<Rule> classifier = new Classifier<>();
+        List<Integer> priorities = new ArrayList<>();
+        for (int p = 0; p < 1000; p++) {
+            priorities.add(p);
+        }
+        Collections.shuffle(priorities, new Random(7));
+        Rule[] byPriority = new Rule[1000];
+        for (int p : priorities) {
+            byPriority[p] = rule("p" + p, p, inPort(1));
+            classifier.insert(byPriority[p]);
+        }
+        assertThat(classifier.subtableCount()).isEqualTo(1);
+        for (int p = 999; p >= 0; p--) {
+            assertThat(classifier.findExactly(inPort(1), p)).isSameAs(byPriority[p]);
+            assertThat(classifier.lookup(key(1, MAC_A, 0), null)).isSameAs(byPriority[p]);
+            classifier.remove(byPriority[p]);
+        }
+        assertThat(classifier.isEmpty()).isTrue();
+    }
+
+    @Test
+    void theEmptyMaskMatchesEverything() {
+        Classifier<Rule> classifier = new Classifier<>();
+        Rule all = rule("all", 0, Match.ANY);
+        Rule port = rule("port", 1, inPort(1));
+        classifier.insert(all);
+        classifier.insert(port);
+        long[] wildcards = new long[FlowKey.WORDS];
+        assertThat(classifier.lookup(key(2, MAC_A, 0), wildcards)).isSameAs(all);
+        assertThat(wildcards).containsExactly(expected(IN_PORT_MASK, 0, 0));
+        assertThat(classifier.lookup(key(1, MAC_A, 0), null)).isSameAs(port);
+        assertThat(classifier.findExactly(Match.ANY, 0)).isSameAs(all);
     }
 
     @Test
