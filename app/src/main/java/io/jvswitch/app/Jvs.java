@@ -2,6 +2,7 @@ package io.jvswitch.app;
 
 import io.jvswitch.app.command.DecodeCommand;
 import io.jvswitch.app.command.EncapCommand;
+import io.jvswitch.app.command.TraceCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Jvs.Version.class,
         description = "jvswitch: a userspace overlay switch carrying Ethernet frames in GRE and VXLAN tunnels.",
-        subcommands = {EncapCommand.class, DecodeCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {EncapCommand.class, DecodeCommand.class, TraceCommand.class, CommandLine.HelpCommand.class},
         commandListHeading = "%nCommands:%n")
 public final class Jvs implements Runnable {
     @CommandLine.Spec

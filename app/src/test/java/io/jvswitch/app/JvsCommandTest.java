@@ -18,6 +18,7 @@ class JvsCommandTest {
             "Commands:",
             "  encap   Show a packet before and after tunnel encapsulation.",
             "  decode  Print the packets of a pcap file layer by layer, tunnels opened.",
+            "  trace   Trace a packet through a file of flows, as ofproto/trace shows it.",
             "  help    Display help information about the specified command.");
 
     @Test

@@ -21,10 +21,10 @@ public final class FlowFormatter {
                 match.set(reg, key.get(reg));
             }
         }
-        if (key.get(Field.TUN_ID) != 0 || key.get(Field.TUN_SRC) != 0 || key.get(Field.TUN_DST) != 0) {
-            match.set(Field.TUN_ID, key.get(Field.TUN_ID));
-            match.set(Field.TUN_SRC, key.get(Field.TUN_SRC));
-            match.set(Field.TUN_DST, key.get(Field.TUN_DST));
+        for (Field tunnel : new Field[] {Field.TUN_ID, Field.TUN_SRC, Field.TUN_DST}) {
+            if (key.get(tunnel) != 0) {
+                match.set(tunnel, key.get(tunnel));
+            }
         }
         if (key.get(Field.METADATA) != 0) {
             match.set(Field.METADATA, key.get(Field.METADATA));

@@ -226,6 +226,32 @@ public final class Match {
             return this;
         }
 
+        /**
+         * Requires {@code nbits} bits of {@code field} starting at bit {@code offset} (of the field) to equal the low
+         * bits of {@code bitsValue}, keeping what the builder already requires of the field's other bits.
+         */
+        public Builder setBits(Field field, int offset, int nbits, long bitsValue) {
+            if (field.bits() == 128) {
+                for (int i = 0; i < nbits; i++) {
+                    int bit = offset + i;
+                    int at = bit >= 64 ? field.word() : field.word() + 1;
+                    long one = 1L << (bit & 63);
+                    mask[at] |= one;
+                    value[at] = ((bitsValue >>> i) & 1) != 0 ? value[at] | one : value[at] & ~one;
+                }
+                return this;
+            }
+            long bits = (nbits >= 64 ? -1L : (1L << nbits) - 1) << offset;
+            long currentValue = get(field);
+            long currentMask = getMask(field);
+            return setMasked(field, (currentValue & ~bits) | ((bitsValue << offset) & bits), currentMask | bits);
+        }
+
+        public long getMask(Field field) {
+            int at = field.bits() == 128 ? field.word() + 1 : field.word();
+            return field.bits() >= 64 ? mask[at] : (mask[at] >>> field.shift()) & field.fullMask();
+        }
+
         public boolean has(Field field) {
             if (field.bits() == 128) {
                 return mask[field.word()] != 0 || mask[field.word() + 1] != 0;

@@ -1,0 +1,178 @@
+package io.jvswitch.ofproto.text;
+
+import io.jvswitch.ofproto.action.Action;
+import io.jvswitch.ofproto.action.ActionContext;
+import io.jvswitch.ofproto.action.ActionParser;
+import io.jvswitch.ofproto.flow.Match;
+import io.jvswitch.ofproto.flow.Ports;
+import io.jvswitch.ofproto.table.FlowMod;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads flows as ovs-ofctl takes them — {@code add-flow}'s {@code table=21,priority=1,dl_vlan=1
+ * actions=strip_vlan,set_tunnel:0x1388,output:3} — and as {@code dump-flows} prints them, counters and all ({@code
+ * cookie=0x0, duration=182369.287s, table=0, n_packets=5996, ...}): the counters are read, checked and left aside, so
+ * a saved dump can be fed back with {@code add-flows} or {@code replace-flows}.
+ *
+ * <p>What the flow is for decides what it must have: a flow to add needs actions; a flow that selects flows to modify
+ * or delete may carry a cookie mask and {@code out_port}; one to delete takes no actions.
+ */
+public final class FlowParser {
+    private FlowParser() {}
+
+    /**
+     * Parses one flow for {@code command}.
+     *
+     * @throws FlowParseException pointing at the offending token
+     */
+    public static FlowMod parse(String text, FlowMod.Command command) {
+        return parse(text, command, new long[5]);
+    }
+
+    /**
+     * A dump-flows line with its counters: what {@code ovs-ofctl dump-flows} printed, read back whole.
+     *
+     * @param durationMillis the {@code duration}, in milliseconds
+     * @param idleAge seconds, or -1 when the line has none
+     * @param hardAge seconds, or -1 when the line has none (ovs-ofctl leaves it out when it equals the duration)
+     */
+    public record DumpedFlow(FlowMod flow, long durationMillis, long packets, long bytes, long idleAge, long hardAge) {}
+
+    /** Parses a dump-flows line, keeping its counters and ages. */
+    public static DumpedFlow parseDumped(String text) {
+        long[] stats = {0, 0, 0, -1, -1};
+        FlowMod flow = parse(text, FlowMod.Command.ADD, stats);
+        return new DumpedFlow(flow, stats[0], stats[1], stats[2], stats[3], stats[4]);
+    }
+
+    /** {@code stats} receives duration (ms), n_packets, n_bytes, idle_age, hard_age when present. */
+    private static FlowMod parse(String text, FlowMod.Command command, long[] stats) {
+        List<Token> tokens = Tokenizer.tokens(text);
+        List<Token> matchTokens = new ArrayList<>();
+        int table = -1;
+        int priority = FlowMod.DEFAULT_PRIORITY;
+        long cookie = 0;
+        long cookieMask = 0;
+        int idleTimeout = 0;
+        int hardTimeout = 0;
+        int outPort = Ports.NONE;
+        Token actionsToken = null;
+        boolean adding = command == FlowMod.Command.ADD;
+        boolean deleting = command == FlowMod.Command.DELETE || command == FlowMod.Command.DELETE_STRICT;
+        for (Token token : tokens) {
+            String key = token.key();
+            if (key.equals("actions")) {
+                actionsToken = token;
+                continue;
+            }
+            if (MatchParser.isMatchKey(key)) {
+                matchTokens.add(token);
+                continue;
+            }
+            String value = token.value();
+            if (value == null) {
+                throw new FlowParseException(
+                        key + " needs a value (" + key + "=...)", text, token.position(), token.length());
+            }
+            try {
+                switch (key) {
+                    case "table" -> table = (int) MatchParser.number(value, key, 0, 255);
+                    case "priority" -> priority = (int) MatchParser.number(value, key, 0, 65535);
+                    case "idle_timeout" -> idleTimeout = (int) MatchParser.number(value, key, 0, 65535);
+                    case "hard_timeout" -> hardTimeout = (int) MatchParser.number(value, key, 0, 65535);
+                    case "cookie" -> {
+                        int slash = value.indexOf('/');
+                        cookie = MatchParser.number(slash < 0 ? value : value.substring(0, slash), key, 0, -1L);
+                        if (slash >= 0) {
+                            if (adding) {
+                                throw new IllegalArgumentException(
+                                        "cookie=" + value + ": a cookie mask selects flows; add-flow takes a cookie");
+                            }
+                            String mask = value.substring(slash + 1);
+                            cookieMask = mask.equals("-1") ? -1L : MatchParser.number(mask, "cookie mask", 0, -1L);
+                        }
+                    }
+                    case "out_port" -> {
+                        if (adding) {
+                            throw new IllegalArgumentException("out_port selects flows; add-flow does not take it");
+                        }
+                        outPort = Ports.parse(value);
+                    }
+                    case "duration" -> {
+                        if (!value.matches("\\d+(\\.\\d{1,3})?s")) {
+                            throw new IllegalArgumentException("duration=" + value + " is not seconds (like 52.123s)");
+                        }
+                        stats[0] = Math.round(Double.parseDouble(value.substring(0, value.length() - 1)) * 1000);
+                    }
+                    case "n_packets" -> stats[1] = MatchParser.number(value, key, 0, -1L);
+                    case "n_bytes" -> stats[2] = MatchParser.number(value, key, 0, -1L);
+                    case "idle_age" -> stats[3] = MatchParser.number(value, key, 0, 65535);
+                    case "hard_age" -> stats[4] = MatchParser.number(value, key, 0, 65535);
+                    default -> throw MatchParser.unknown(token, text);
+                }
+            } catch (FlowParseException e) {
+                throw e;
+            } catch (IllegalArgumentException e) {
+                throw new FlowParseException(e.getMessage(), text, token.valuePosition(), value.length());
+            }
+        }
+        Match match = MatchParser.parse(matchTokens, text);
+        int flowTable = table < 0 ? (adding ? 0 : FlowMod.ALL_TABLES) : table;
+        if (adding && flowTable == FlowMod.ALL_TABLES) {
+            Token at = tokens.stream()
+                    .filter(t -> t.key().equals("table"))
+                    .findFirst()
+                    .orElseThrow();
+            throw new FlowParseException(
+                    "table 255 does not exist (tables are 0 to 254)",
+                    text,
+                    at.valuePosition(),
+                    at.value().length());
+        }
+        List<Action> actions = List.of();
+        if (actionsToken != null) {
+            if (deleting) {
+                throw new FlowParseException(
+                        "del-flows takes no actions", text, actionsToken.position(), actionsToken.length());
+            }
+            int offset = text.indexOf(actionsToken.value(), actionsToken.position() + "actions=".length());
+            offset = offset < 0 ? actionsToken.position() : offset;
+            try {
+                actions = ActionParser.parse(actionsToken.value());
+                ActionParser.check(
+                        actions,
+                        new ActionContext(flowTable == FlowMod.ALL_TABLES ? 0 : flowTable, match),
+                        actionsToken.value());
+            } catch (FlowParseException e) {
+                throw e.within(text, offset);
+            }
+        } else if (adding || command == FlowMod.Command.MODIFY || command == FlowMod.Command.MODIFY_STRICT) {
+            throw new FlowParseException(
+                    "must specify an action (actions=...; actions=drop to drop)", text, text.length(), 1);
+        }
+        return new FlowMod(
+                command, flowTable, match, priority, cookie, cookieMask, actions, idleTimeout, hardTimeout, outPort);
+    }
+
+    /**
+     * Parses a file of flows, one per line; blank lines, {@code #} comments and dump-flows' reply headers ({@code
+     * NXST_FLOW reply (xid=0x4):}) are skipped. All or nothing: the first bad line throws, naming its number.
+     */
+    public static List<FlowMod> parseLines(List<String> lines, FlowMod.Command command, String source) {
+        List<FlowMod> mods = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#") || line.matches("(NXST|OFPST)_FLOW reply.*")) {
+                continue;
+            }
+            try {
+                mods.add(parse(line, command));
+            } catch (FlowParseException e) {
+                throw new FlowParseException(
+                        source + ":" + (i + 1) + ": " + e.problem(), e.text(), e.position(), e.length());
+            }
+        }
+        return mods;
+    }
+}

@@ -1,0 +1,62 @@
+package io.jvswitch.ofproto.xlate;
+
+import io.jvswitch.ofproto.flow.FlowKey;
+import io.jvswitch.ofproto.table.FlowTables;
+
+/**
+ * What translation needs to know of the bridge a packet is in: its flow tables, its ports (for FLOOD and ALL, and to
+ * tell tunnels and patch ports apart), and its learning switch for NORMAL. The datapath implements it for real
+ * bridges; traces of a flow file use a bridge that knows only its tables.
+ */
+public interface BridgeView {
+    String name();
+
+    FlowTables tables();
+
+    /** The OpenFlow numbers of the bridge's ports, ascending, for FLOOD and ALL. */
+    int[] portNumbers();
+
+    /** The port's name, for traces ({@code gre-1}); its number when it has none. */
+    default String portName(int port) {
+        return Integer.toString(port);
+    }
+
+    /** True when output to this port encapsulates: its packets take the flow's tunnel key. */
+    default boolean isTunnel(int port) {
+        return false;
+    }
+
+    /** True when FLOOD skips this port (Open vSwitch's no-flood). */
+    default boolean noFlood(int port) {
+        return false;
+    }
+
+    /** When {@code port} is a patch port: the bridge and port on its other end, where translation continues. */
+    default PatchPeer patchPeer(int port) {
+        return null;
+    }
+
+    /** The NORMAL action: a MAC-learning switch; null when the bridge has none (NORMAL then drops). */
+    default NormalSwitch normal() {
+        return null;
+    }
+
+    /** The other end of a patch port. */
+    record PatchPeer(BridgeView bridge, int port) {}
+
+    /** The learning switch behind NORMAL. */
+    interface NormalSwitch {
+        /**
+         * Decides where a frame goes: learns its source (on {@code inPort}, in its VLAN) and returns the ports it
+         * leaves by (one learned port, or every other port in its VLAN). It marks in {@code wildcards} the fields it
+         * read, adds its MAC learning to {@code sideEffects} for cached replays, and writes one line to {@code notes}
+         * for traces ("no learned MAC for destination, flooding").
+         */
+        int[] forward(
+                FlowKey flow,
+                int inPort,
+                long[] wildcards,
+                java.util.List<SideEffect> sideEffects,
+                StringBuilder notes);
+    }
+}

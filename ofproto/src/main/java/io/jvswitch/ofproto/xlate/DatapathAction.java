@@ -1,0 +1,75 @@
+package io.jvswitch.ofproto.xlate;
+
+import io.jvswitch.wire.Ipv4Address;
+import io.jvswitch.wire.MacAddress;
+
+/**
+ * What the datapath does with a packet once its OpenFlow translation is known: a flat list of these, cached with the
+ * megaflow, executed per packet without looking at a flow table again. Printed as Open vSwitch prints datapath actions
+ * ({@code set(tunnel(tun_id=0x1388)),pop_vlan,2,3}).
+ */
+public sealed interface DatapathAction {
+    /** Sends the packet (as modified so far) out of a port of the bridge. */
+    record Output(int port) implements DatapathAction {
+        @Override
+        public String toString() {
+            return Integer.toString(port);
+        }
+    }
+
+    /** Sets the tunnel key that the next output to a tunnel port encapsulates with. */
+    record SetTunnel(long tunnelId) implements DatapathAction {
+        @Override
+        public String toString() {
+            return "set(tunnel(tun_id=0x" + Long.toHexString(tunnelId) + "))";
+        }
+    }
+
+    /** Adds an 802.1Q tag. */
+    record PushVlan(int tci) implements DatapathAction {
+        @Override
+        public String toString() {
+            return "push_vlan(vid=" + (tci & 0xfff) + ",pcp=" + (tci >>> 13) + ")";
+        }
+    }
+
+    /** Removes the outer 802.1Q tag. */
+    record PopVlan() implements DatapathAction {
+        @Override
+        public String toString() {
+            return "pop_vlan";
+        }
+    }
+
+    /** Rewrites the outer tag's TCI (VID and PCP). */
+    record SetVlan(int tci) implements DatapathAction {
+        @Override
+        public String toString() {
+            return "set(vlan(vid=" + (tci & 0xfff) + ",pcp=" + (tci >>> 13) + "))";
+        }
+    }
+
+    record SetEthernet(long source, long destination) implements DatapathAction {
+        @Override
+        public String toString() {
+            return "set(eth(src=" + MacAddress.format(source) + ",dst=" + MacAddress.format(destination) + "))";
+        }
+    }
+
+    /** Rewrites the IPv4 header (the checksum follows). */
+    record SetIpv4(int source, int destination, int tos, int ttl) implements DatapathAction {
+        @Override
+        public String toString() {
+            return "set(ipv4(src=" + Ipv4Address.format(source) + ",dst=" + Ipv4Address.format(destination) + ",tos=0x"
+                    + Integer.toHexString(tos) + ",ttl=" + ttl + "))";
+        }
+    }
+
+    /** Sends the packet to the controller (a packet-in to whoever listens). */
+    record Controller(int maxLength) implements DatapathAction {
+        @Override
+        public String toString() {
+            return "controller(max_len=" + maxLength + ")";
+        }
+    }
+}

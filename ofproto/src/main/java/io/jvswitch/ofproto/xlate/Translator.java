@@ -1,0 +1,506 @@
+package io.jvswitch.ofproto.xlate;
+
+import io.jvswitch.ofproto.action.Action;
+import io.jvswitch.ofproto.action.Controller;
+import io.jvswitch.ofproto.action.DecTtl;
+import io.jvswitch.ofproto.action.GotoTable;
+import io.jvswitch.ofproto.action.Learn;
+import io.jvswitch.ofproto.action.LearnSpec;
+import io.jvswitch.ofproto.action.Load;
+import io.jvswitch.ofproto.action.ModDlDst;
+import io.jvswitch.ofproto.action.ModDlSrc;
+import io.jvswitch.ofproto.action.ModNwDst;
+import io.jvswitch.ofproto.action.ModNwSrc;
+import io.jvswitch.ofproto.action.ModNwTos;
+import io.jvswitch.ofproto.action.ModVlanPcp;
+import io.jvswitch.ofproto.action.ModVlanVid;
+import io.jvswitch.ofproto.action.Move;
+import io.jvswitch.ofproto.action.Note;
+import io.jvswitch.ofproto.action.Output;
+import io.jvswitch.ofproto.action.OutputField;
+import io.jvswitch.ofproto.action.PopVlan;
+import io.jvswitch.ofproto.action.PushVlan;
+import io.jvswitch.ofproto.action.Resubmit;
+import io.jvswitch.ofproto.action.SetField;
+import io.jvswitch.ofproto.action.SetTunnel;
+import io.jvswitch.ofproto.action.StripVlan;
+import io.jvswitch.ofproto.flow.Field;
+import io.jvswitch.ofproto.flow.FlowFormatter;
+import io.jvswitch.ofproto.flow.FlowKey;
+import io.jvswitch.ofproto.flow.Match;
+import io.jvswitch.ofproto.flow.MatchFormatter;
+import io.jvswitch.ofproto.flow.Ports;
+import io.jvswitch.ofproto.table.FlowMod;
+import io.jvswitch.ofproto.table.FlowModException;
+import io.jvswitch.ofproto.table.FlowTables;
+import io.jvswitch.ofproto.table.Rule;
+import io.jvswitch.ofproto.text.RuleFormatter;
+import io.jvswitch.wire.DropReason;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Open vSwitch's {@code xlate}: runs a packet's flow through a bridge's OpenFlow tables — lookups, resubmits, actions,
+ * learning, patch ports into the next bridge — and produces a {@link Translation}: the flat datapath actions, the
+ * megaflow (the fields the outcome depended on), the flows hit and the side effects to replay.
+ *
+ * <p>Packet changes made by actions ({@code mod_vlan_vid}, {@code load} into {@code vlan_tci}, {@code set_field}...)
+ * happen to a working copy of the flow; each output first "commits" the difference between that copy and the packet
+ * as it stands, as datapath actions ({@code pop_vlan}, {@code set(tunnel(...))}), so that only real changes reach the
+ * packet.
+ *
+ * <p>Limits as Open vSwitch's: resubmits nest at most 64 deep and number at most 4096 per packet; past either, the
+ * packet is dropped whole. When asked, translation also writes a trace in the shape of {@code ovs-appctl
+ * ofproto/trace}.
+ *
+ * <p>This is the slow path: it allocates freely. One call per packet that misses the datapath's caches.
+ */
+public final class Translator {
+    public static final int MAX_DEPTH = 64;
+    public static final int MAX_RESUBMITS = 4096;
+
+    private Translator() {}
+
+    /** Translates {@code flow} (whose in_port is set) entering {@code bridge}; no trace. */
+    public static Translation translate(BridgeView bridge, FlowKey flow) {
+        return new Run(bridge, flow, null).run();
+    }
+
+    /** Translates and appends an ofproto/trace-shaped account to {@code trace}. */
+    public static Translation trace(BridgeView bridge, FlowKey flow, StringBuilder trace) {
+        return new Run(bridge, flow, trace).run();
+    }
+
+    /** The state of one translation. */
+    private static final class Run {
+        private final BridgeView firstBridge;
+        private final FlowKey original;
+        private final FlowKey working;
+        private final FlowKey committed;
+        private final long[] wildcards = new long[FlowKey.WORDS];
+        private final List<DatapathAction> actions = new ArrayList<>();
+        private final List<Rule> rules = new ArrayList<>();
+        private final List<SideEffect> sideEffects = new ArrayList<>();
+        private final StringBuilder trace;
+        private long committedTunnel = -1;
+        private int resubmits;
+        private boolean lastLookupMissed;
+        private DropReason error;
+        private boolean stopped;
+
+        Run(BridgeView bridge, FlowKey flow, StringBuilder trace) {
+            this.firstBridge = bridge;
+            this.original = new FlowKey(flow);
+            this.working = new FlowKey(flow);
+            this.committed = new FlowKey(flow);
+            this.trace = trace;
+        }
+
+        Translation run() {
+            // Every megaflow keys on the input port, the EtherType and the VLAN: commits depend on them.
+            SubFields.markRead(wildcards, Field.IN_PORT);
+            SubFields.markRead(wildcards, Field.DL_TYPE);
+            SubFields.markRead(wildcards, Field.VLAN_TCI);
+            if (trace != null) {
+                trace.append("Flow: ").append(FlowFormatter.format(original)).append('\n');
+            }
+            enterBridge(firstBridge, 0);
+            if (error != null) {
+                actions.clear();
+            }
+            boolean delivers = actions.stream()
+                    .anyMatch(a -> a instanceof DatapathAction.Output || a instanceof DatapathAction.Controller);
+            DropReason drop = error != null
+                    ? error
+                    : delivers ? null : lastLookupMissed ? XlateDrop.TABLE_MISS : XlateDrop.NO_OUTPUT;
+            Match.Builder megaflow = Match.builder();
+            for (int i = 0; i < FlowKey.WORDS; i++) {
+                megaflow.word(i, original.word(i), wildcards[i]);
+            }
+            Translation translation =
+                    new Translation(actions, megaflow.build(), rules, sideEffects, drop, new FlowKey(working));
+            if (trace != null) {
+                trace.append('\n');
+                trace.append("Final flow: ")
+                        .append(working.equals(original) ? "unchanged" : FlowFormatter.format(working))
+                        .append('\n');
+                trace.append("Megaflow: ")
+                        .append(MatchFormatter.format(translation.megaflow(), -1))
+                        .append('\n');
+                trace.append("Datapath actions: ")
+                        .append(translation.actionsText())
+                        .append('\n');
+                if (error != null) {
+                    trace.append("Translation failed: ")
+                            .append(error.description())
+                            .append('\n');
+                }
+            }
+            return translation;
+        }
+
+        private void enterBridge(BridgeView bridge, int indent) {
+            if (trace != null) {
+                String header = "bridge(\"" + bridge.name() + "\")";
+                trace.append('\n').append(" ".repeat(indent)).append(header).append('\n');
+                trace.append(" ".repeat(indent))
+                        .append("-".repeat(header.length()))
+                        .append('\n');
+            }
+            lookup(bridge, 0, 0, indent);
+        }
+
+        private void line(int indent, String text) {
+            if (trace != null) {
+                trace.append(" ".repeat(indent)).append(text).append('\n');
+            }
+        }
+
+        /** Looks {@code table} up and runs the winner's actions; {@code depth} counts nested resubmits. */
+        private void lookup(BridgeView bridge, int table, int depth, int indent) {
+            FlowTables tables = bridge.tables();
+            Rule rule = tables.lookup(table, working, wildcards);
+            String number = String.format("%2d. ", table);
+            if (rule == null) {
+                lastLookupMissed = true;
+                line(indent, number + "No match.");
+                line(indent + 4, "drop");
+                return;
+            }
+            lastLookupMissed = false;
+            rules.add(rule);
+            if (trace != null) {
+                String match = MatchFormatter.format(rule.match(), -1);
+                line(
+                        indent,
+                        number + (match.isEmpty() ? "" : match + ", ") + "priority " + rule.priority()
+                                + (rule.cookie() != 0 ? ", cookie 0x" + Long.toHexString(rule.cookie()) : ""));
+            }
+            execute(bridge, rule.actions(), table, depth, indent + 4);
+        }
+
+        private void execute(BridgeView bridge, List<Action> list, int table, int depth, int indent) {
+            if (list.isEmpty()) {
+                line(indent, "drop");
+            }
+            for (int i = 0; i < list.size() && !stopped; i++) {
+                Action action = list.get(i);
+                boolean last = i == list.size() - 1;
+                if (trace != null) {
+                    StringBuilder text = new StringBuilder();
+                    action.format(text);
+                    line(indent, text.toString());
+                }
+                switch (action) {
+                    case Output(int port) -> output(bridge, port, depth, indent);
+                    case OutputField(var source) -> {
+                        SubFields.markRead(wildcards, source);
+                        output(bridge, (int) SubFields.read(working, source), depth, indent);
+                    }
+                    case Controller(int maxLength) -> {
+                        commit(false);
+                        actions.add(new DatapathAction.Controller(maxLength));
+                    }
+                    case Resubmit(int port, int resubmitTable) ->
+                        resubmit(bridge, port, resubmitTable < 0 ? table : resubmitTable, depth, indent, last);
+                    case GotoTable(int next) -> resubmit(bridge, -1, next, depth, indent, true);
+                    case ModVlanVid(int vid) -> {
+                        int tci = (int) working.get(Field.VLAN_TCI);
+                        int pcp = (tci & FlowKey.VLAN_CFI) != 0 ? tci & 0xe000 : 0;
+                        working.set(Field.VLAN_TCI, pcp | FlowKey.VLAN_CFI | vid);
+                    }
+                    case ModVlanPcp(int pcp) -> {
+                        int tci = (int) working.get(Field.VLAN_TCI);
+                        int vid = (tci & FlowKey.VLAN_CFI) != 0 ? tci & 0x0fff : 0;
+                        working.set(Field.VLAN_TCI, (pcp << 13) | FlowKey.VLAN_CFI | vid);
+                    }
+                    case StripVlan strip -> working.set(Field.VLAN_TCI, 0);
+                    case PopVlan pop -> working.set(Field.VLAN_TCI, 0);
+                    case PushVlan push -> {
+                        if ((working.get(Field.VLAN_TCI) & FlowKey.VLAN_CFI) == 0) {
+                            working.set(Field.VLAN_TCI, FlowKey.VLAN_CFI);
+                        }
+                    }
+                    case SetTunnel(long id, boolean wide) -> working.set(Field.TUN_ID, id);
+                    case SetField set -> setField(set);
+                    case Load(long value, var destination) -> SubFields.write(working, destination, value);
+                    case Move(var source, var destination) -> {
+                        SubFields.markRead(wildcards, source);
+                        SubFields.write(working, destination, SubFields.read(working, source));
+                    }
+                    case ModDlSrc(long mac) -> working.set(Field.DL_SRC, mac);
+                    case ModDlDst(long mac) -> working.set(Field.DL_DST, mac);
+                    case ModNwSrc(int ip) -> working.set(Field.NW_SRC, Integer.toUnsignedLong(ip));
+                    case ModNwDst(int ip) -> working.set(Field.NW_DST, Integer.toUnsignedLong(ip));
+                    case ModNwTos(int tos) -> working.set(Field.NW_TOS, tos >>> 2);
+                    case DecTtl decTtl -> decrementTtl(indent);
+                    case Note note -> {}
+                    case Learn learn -> learn(bridge, learn, indent);
+                }
+            }
+        }
+
+        private void setField(SetField set) {
+            Field field = set.field();
+            if (field.bits() == 128) {
+                long high = working.word(field.word());
+                long low = working.word(field.word() + 1);
+                working.word(field.word(), (high & ~set.maskHigh()) | set.valueHigh());
+                working.word(field.word() + 1, (low & ~set.mask()) | set.value());
+                return;
+            }
+            if (field == Field.DL_VLAN) { // set_field:V->vlan_vid behaves as mod_vlan_vid
+                int tci = (int) working.get(Field.VLAN_TCI);
+                int pcp = (tci & FlowKey.VLAN_CFI) != 0 ? tci & 0xe000 : 0;
+                working.set(Field.VLAN_TCI, pcp | FlowKey.VLAN_CFI | (set.value() & 0x0fff));
+                return;
+            }
+            long current = working.get(field);
+            working.set(field, (current & ~set.mask()) | set.value());
+        }
+
+        private void decrementTtl(int indent) {
+            SubFields.markRead(wildcards, Field.NW_TTL);
+            int ttl = (int) working.get(Field.NW_TTL);
+            if (ttl <= 1) {
+                line(indent + 1, "-> TTL is " + ttl + ": the packet is dropped and the rest of its actions skipped");
+                error = XlateDrop.TTL_EXCEEDED;
+                stopped = true;
+                return;
+            }
+            working.set(Field.NW_TTL, ttl - 1);
+        }
+
+        private void resubmit(BridgeView bridge, int port, int table, int depth, int indent, boolean tail) {
+            if (depth + 1 > MAX_DEPTH) {
+                line(indent + 1, ">>>> over max translation depth " + MAX_DEPTH + " <<<<");
+                error = XlateDrop.RESUBMIT_DEPTH;
+                stopped = true;
+                return;
+            }
+            if (++resubmits > MAX_RESUBMITS) {
+                line(indent + 1, ">>>> over " + MAX_RESUBMITS + " resubmit actions <<<<");
+                error = XlateDrop.RESUBMIT_LIMIT;
+                stopped = true;
+                return;
+            }
+            long inPort = working.get(Field.IN_PORT);
+            if (port >= 0) {
+                working.set(Field.IN_PORT, port);
+            }
+            // A resubmit that ends its action list continues at the same indentation, as a trace of a pipeline reads;
+            // one in the middle of a list nests, since the actions after it run when it returns.
+            lookup(bridge, table, depth + 1, tail ? indent - 4 : indent);
+            if (port >= 0) {
+                working.set(Field.IN_PORT, inPort);
+            }
+        }
+
+        private void output(BridgeView bridge, int port, int depth, int indent) {
+            int inPort = (int) working.get(Field.IN_PORT);
+            switch (port) {
+                case Ports.IN_PORT -> physical(bridge, inPort, indent);
+                case Ports.NORMAL -> normal(bridge, inPort, indent);
+                case Ports.FLOOD, Ports.ALL -> {
+                    for (int each : bridge.portNumbers()) {
+                        if (each != inPort && !(port == Ports.FLOOD && bridge.noFlood(each))) {
+                            physicalOrPatch(bridge, each, depth, indent);
+                        }
+                    }
+                }
+                case Ports.CONTROLLER -> {
+                    commit(false);
+                    actions.add(new DatapathAction.Controller(65535));
+                }
+                case Ports.NONE, Ports.TABLE -> line(indent + 1, "-> output to " + Ports.name(port) + " ignored");
+                default -> {
+                    if (port == inPort) {
+                        line(indent + 1, "-> skipping output to input port");
+                        return;
+                    }
+                    physicalOrPatch(bridge, port, depth, indent);
+                }
+            }
+        }
+
+        private void physicalOrPatch(BridgeView bridge, int port, int depth, int indent) {
+            BridgeView.PatchPeer peer = bridge.patchPeer(port);
+            if (peer == null) {
+                physical(bridge, port, indent);
+                return;
+            }
+            if (depth + 1 > MAX_DEPTH) {
+                error = XlateDrop.RESUBMIT_DEPTH;
+                stopped = true;
+                return;
+            }
+            // Across a patch port the packet starts afresh in the peer bridge: its registers, metadata and tunnel
+            // metadata are cleared there, and restored here afterwards, as Open vSwitch does.
+            FlowKey saved = new FlowKey(working);
+            working.set(Field.IN_PORT, peer.port());
+            working.set(Field.METADATA, 0);
+            for (int w = FlowKey.REGS; w < FlowKey.REGS + 4; w++) {
+                working.word(w, 0);
+            }
+            working.word(FlowKey.TUN_ID, 0);
+            working.word(FlowKey.TUN_IPV4, 0);
+            if (trace != null) {
+                String header = "bridge(\"" + peer.bridge().name() + "\")";
+                trace.append('\n').append(" ".repeat(indent)).append(header).append('\n');
+                trace.append(" ".repeat(indent))
+                        .append("-".repeat(header.length()))
+                        .append('\n');
+            }
+            lookup(peer.bridge(), 0, depth + 1, indent);
+            long[] words = working.words();
+            for (int w = 0; w < FlowKey.WORDS; w++) {
+                if (w == FlowKey.IN_PORT
+                        || w == FlowKey.METADATA
+                        || (w >= FlowKey.REGS && w < FlowKey.REGS + 4)
+                        || w == FlowKey.TUN_ID
+                        || w == FlowKey.TUN_IPV4) {
+                    words[w] = saved.word(w);
+                }
+            }
+        }
+
+        private void physical(BridgeView bridge, int port, int indent) {
+            boolean tunnel = bridge.isTunnel(port);
+            commit(tunnel);
+            actions.add(new DatapathAction.Output(port));
+            if (tunnel) {
+                line(
+                        indent + 1,
+                        "-> output to tunnel port " + bridge.portName(port) + ", key 0x"
+                                + Long.toHexString(working.get(Field.TUN_ID)));
+            }
+        }
+
+        private void normal(BridgeView bridge, int inPort, int indent) {
+            BridgeView.NormalSwitch normal = bridge.normal();
+            if (normal == null) {
+                line(indent + 1, "-> this bridge has no NORMAL switch: dropping");
+                return;
+            }
+            StringBuilder notes = new StringBuilder();
+            int[] ports = normal.forward(working, inPort, wildcards, sideEffects, notes);
+            if (!notes.isEmpty()) {
+                line(indent + 1, "-> " + notes);
+            }
+            for (int port : ports) {
+                if (port != inPort) {
+                    physicalOrPatch(bridge, port, 0, indent);
+                }
+            }
+        }
+
+        /** Turns the differences between the working flow and the packet into datapath actions. */
+        private void commit(boolean tunnelOutput) {
+            int wantTci = (int) working.get(Field.VLAN_TCI);
+            int haveTci = (int) committed.get(Field.VLAN_TCI);
+            boolean want = (wantTci & FlowKey.VLAN_CFI) != 0;
+            boolean have = (haveTci & FlowKey.VLAN_CFI) != 0;
+            if (have && !want) {
+                actions.add(new DatapathAction.PopVlan());
+            } else if (!have && want) {
+                actions.add(new DatapathAction.PushVlan(wantTci & ~FlowKey.VLAN_CFI));
+            } else if (have && wantTci != haveTci) {
+                actions.add(new DatapathAction.SetVlan(wantTci & ~FlowKey.VLAN_CFI));
+            }
+            committed.set(Field.VLAN_TCI, want ? wantTci : 0);
+            if (working.get(Field.DL_SRC) != committed.get(Field.DL_SRC)
+                    || working.get(Field.DL_DST) != committed.get(Field.DL_DST)) {
+                actions.add(new DatapathAction.SetEthernet(working.get(Field.DL_SRC), working.get(Field.DL_DST)));
+                committed.set(Field.DL_SRC, working.get(Field.DL_SRC));
+                committed.set(Field.DL_DST, working.get(Field.DL_DST));
+            }
+            if (working.get(Field.DL_TYPE) == 0x0800
+                    && (working.word(FlowKey.NW_ADDRESSES) != committed.word(FlowKey.NW_ADDRESSES)
+                            || working.get(Field.NW_TOS) != committed.get(Field.NW_TOS)
+                            || working.get(Field.NW_TTL) != committed.get(Field.NW_TTL))) {
+                int tos = (int) ((working.get(Field.NW_TOS) << 2) | working.get(Field.NW_ECN));
+                actions.add(new DatapathAction.SetIpv4(
+                        (int) working.get(Field.NW_SRC), (int) working.get(Field.NW_DST), tos, (int)
+                                working.get(Field.NW_TTL)));
+                committed.word(FlowKey.NW_ADDRESSES, working.word(FlowKey.NW_ADDRESSES));
+                committed.set(Field.NW_TOS, working.get(Field.NW_TOS));
+                committed.set(Field.NW_TTL, working.get(Field.NW_TTL));
+                SubFields.markRead(wildcards, Field.NW_SRC);
+                SubFields.markRead(wildcards, Field.NW_DST);
+                SubFields.markRead(wildcards, Field.NW_TOS);
+                SubFields.markRead(wildcards, Field.NW_ECN);
+                SubFields.markRead(wildcards, Field.NW_TTL);
+            }
+            if (tunnelOutput && working.get(Field.TUN_ID) != committedTunnel) {
+                committedTunnel = working.get(Field.TUN_ID);
+                actions.add(new DatapathAction.SetTunnel(committedTunnel));
+            }
+        }
+
+        private void learn(BridgeView bridge, Learn learn, int indent) {
+            Match.Builder match = Match.builder();
+            List<Action> learnedActions = new ArrayList<>();
+            for (LearnSpec spec : learn.specs()) {
+                switch (spec) {
+                    case LearnSpec.MatchField(var field) -> {
+                        SubFields.markRead(wildcards, field);
+                        match.setBits(field.field(), field.offset(), field.bits(), SubFields.read(working, field));
+                    }
+                    case LearnSpec.MatchFromField(var destination, var source) -> {
+                        SubFields.markRead(wildcards, source);
+                        match.setBits(
+                                destination.field(),
+                                destination.offset(),
+                                destination.bits(),
+                                SubFields.read(working, source));
+                    }
+                    case LearnSpec.MatchValue(var destination, long value) ->
+                        match.setBits(destination.field(), destination.offset(), destination.bits(), value);
+                    case LearnSpec.LoadValue(long value, var destination) ->
+                        learnedActions.add(new Load(value, destination));
+                    case LearnSpec.LoadField(var source, var destination) -> {
+                        SubFields.markRead(wildcards, source);
+                        learnedActions.add(new Load(SubFields.read(working, source), destination));
+                    }
+                    case LearnSpec.OutputField(var source) -> {
+                        SubFields.markRead(wildcards, source);
+                        learnedActions.add(new Output((int) SubFields.read(working, source)));
+                    }
+                }
+            }
+            FlowMod flow = new FlowMod(
+                    FlowMod.Command.MODIFY_STRICT,
+                    learn.table(),
+                    match.build(),
+                    learn.priority(),
+                    learn.cookie(),
+                    0,
+                    learnedActions,
+                    learn.idleTimeout(),
+                    learn.hardTimeout(),
+                    Ports.NONE);
+            try {
+                bridge.tables().learn(flow);
+                sideEffects.add(new SideEffect.LearnFlow(bridge.tables(), flow));
+                line(indent + 1, "-> table=" + flow.table() + " " + learnedText(flow));
+            } catch (FlowModException e) {
+                line(indent + 1, "-> learn failed: " + e.getMessage());
+            }
+        }
+
+        /** The learned flow as ovs-appctl's trace shows it: match, priority, timeouts, actions. */
+        private static String learnedText(FlowMod flow) {
+            StringBuilder text = new StringBuilder(MatchFormatter.format(flow.match(), -1));
+            text.append(text.isEmpty() ? "" : " ").append("priority=").append(flow.priority());
+            if (flow.idleTimeout() != 0) {
+                text.append(" idle_timeout=").append(flow.idleTimeout());
+            }
+            if (flow.hardTimeout() != 0) {
+                text.append(" hard_timeout=").append(flow.hardTimeout());
+            }
+            String line = RuleFormatter.addFlowLine(flow);
+            text.append(' ').append(line.substring(line.indexOf("actions=")));
+            return text.toString();
+        }
+    }
+}
