@@ -98,14 +98,33 @@ public final class FlowKey {
         return this;
     }
 
-    /** A hash of every word: for the exact-match cache. */
+    /**
+     * A hash of every word, for the exact-match cache, which computes one per packet: each word is multiplied by its
+     * own constant in an independent lane (the CPU runs them side by side) and the sum is mixed once.
+     */
     public int hash() {
-        long h = 0x9e3779b97f4a7c15L;
-        for (long word : words) {
-            h = (h ^ word) * 0xff51afd7ed558ccdL;
-            h ^= h >>> 32;
-        }
-        return (int) h;
+        long[] w = words;
+        long h = Long.rotateLeft(w[0] * 0x9e3779b97f4a7c15L, 29)
+                + Long.rotateLeft(w[1] * 0xc2b2ae3d27d4eb4fL, 31)
+                + Long.rotateLeft(w[2] * 0x165667b19e3779f9L, 27)
+                + Long.rotateLeft(w[3] * 0xd6e8feb86659fd93L, 33)
+                + Long.rotateLeft(w[4] * 0x9fb21c651e98df25L, 23)
+                + Long.rotateLeft(w[5] * 0xbf58476d1ce4e5b9L, 37)
+                + Long.rotateLeft(w[6] * 0x94d049bb133111ebL, 21)
+                + Long.rotateLeft(w[7] * 0xff51afd7ed558ccdL, 39)
+                + Long.rotateLeft(w[8] * 0xc4ceb9fe1a85ec53L, 19)
+                + Long.rotateLeft(w[9] * 0x2545f4914f6cdd1dL, 41)
+                + Long.rotateLeft(w[10] * 0x5851f42d4c957f2dL, 17)
+                + Long.rotateLeft(w[11] * 0x14057b7ef767814fL, 43)
+                + Long.rotateLeft(w[12] * 0x4f1bbcdcbfa53e0bL, 15)
+                + Long.rotateLeft(w[13] * 0xa0761d6478bd642fL, 45)
+                + Long.rotateLeft(w[14] * 0xe7037ed1a0b428dbL, 13)
+                + Long.rotateLeft(w[15] * 0x8ebc6af09c88c6e3L, 47)
+                + Long.rotateLeft(w[16] * 0x589965cc75374cc3L, 11)
+                + Long.rotateLeft(w[17] * 0x1d8e4e27c47d124fL, 49);
+        h ^= h >>> 32;
+        h *= 0xff51afd7ed558ccdL;
+        return (int) (h ^ (h >>> 29));
     }
 
     @Override

@@ -49,14 +49,16 @@ public interface BridgeView {
         /**
          * Decides where a frame goes: learns its source (on {@code inPort}, in its VLAN) and returns the ports it
          * leaves by (one learned port, or every other port in its VLAN). It marks in {@code wildcards} the fields it
-         * read, adds its MAC learning to {@code sideEffects} for cached replays, and writes one line to {@code notes}
-         * for traces ("no learned MAC for destination, flooding").
+         * read, adds its MAC learning to {@code sideEffects} for cached replays and what its answer rests on (its MAC
+         * table) to {@code dependencies}, and writes one line to {@code notes} for traces ("no learned MAC for
+         * destination, flooding").
          */
         int[] forward(
                 FlowKey flow,
                 int inPort,
                 long[] wildcards,
                 java.util.List<SideEffect> sideEffects,
+                java.util.Set<Dependency> dependencies,
                 StringBuilder notes);
     }
 }

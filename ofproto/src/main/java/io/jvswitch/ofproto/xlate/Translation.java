@@ -17,6 +17,7 @@ import java.util.List;
  * @param sideEffects learning to redo when the cached result is used again
  * @param dropReason null when the packet goes somewhere
  * @param finalFlow the flow as the actions left it
+ * @param dependencies what the outcome rests on: a cached copy is stale once any of these changes
  */
 public record Translation(
         List<DatapathAction> actions,
@@ -24,12 +25,14 @@ public record Translation(
         List<Rule> rules,
         List<SideEffect> sideEffects,
         DropReason dropReason,
-        FlowKey finalFlow) {
+        FlowKey finalFlow,
+        List<Dependency> dependencies) {
 
     public Translation {
         actions = List.copyOf(actions);
         rules = List.copyOf(rules);
         sideEffects = List.copyOf(sideEffects);
+        dependencies = List.copyOf(dependencies);
     }
 
     /** Datapath actions as Open vSwitch prints them: {@code 2,3}, {@code set(tunnel(...)),pop_vlan,3}, or {@code drop}. */

@@ -37,7 +37,9 @@ import io.jvswitch.ofproto.table.Rule;
 import io.jvswitch.ofproto.text.RuleFormatter;
 import io.jvswitch.wire.DropReason;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Open vSwitch's {@code xlate}: runs a packet's flow through a bridge's OpenFlow tables — lookups, resubmits, actions,
@@ -59,6 +61,11 @@ public final class Translator {
     public static final int MAX_DEPTH = 64;
     public static final int MAX_RESUBMITS = 4096;
 
+    /** The packet fields actions may rewrite beyond the VLAN, in the order their set actions are emitted. */
+    private static final Field[] SETTABLE = {
+        Field.DL_SRC, Field.DL_DST, Field.NW_SRC, Field.NW_DST, Field.NW_TOS, Field.NW_TTL
+    };
+
     private Translator() {}
 
     /** Translates {@code flow} (whose in_port is set) entering {@code bridge}; no trace. */
@@ -78,11 +85,18 @@ public final class Translator {
         private final FlowKey working;
         private final FlowKey committed;
         private final long[] wildcards = new long[FlowKey.WORDS];
+        /** Bits of the flow that actions wrote: only these become datapath set actions. */
+        private final long[] written = new long[FlowKey.WORDS];
+
         private final List<DatapathAction> actions = new ArrayList<>();
         private final List<Rule> rules = new ArrayList<>();
         private final List<SideEffect> sideEffects = new ArrayList<>();
+        private final Set<Dependency> dependencies = new LinkedHashSet<>();
         private final StringBuilder trace;
         private long committedTunnel = -1;
+        /** Fields (by ordinal) that an earlier commit set, so that their committed value is known. */
+        private long committedFields;
+
         private int resubmits;
         private boolean lastLookupMissed;
         private DropReason error;
@@ -117,8 +131,14 @@ public final class Translator {
             for (int i = 0; i < FlowKey.WORDS; i++) {
                 megaflow.word(i, original.word(i), wildcards[i]);
             }
-            Translation translation =
-                    new Translation(actions, megaflow.build(), rules, sideEffects, drop, new FlowKey(working));
+            Translation translation = new Translation(
+                    actions,
+                    megaflow.build(),
+                    rules,
+                    sideEffects,
+                    drop,
+                    new FlowKey(working),
+                    List.copyOf(dependencies));
             if (trace != null) {
                 trace.append('\n');
                 trace.append("Final flow: ")
@@ -159,6 +179,7 @@ public final class Translator {
         /** Looks {@code table} up and runs the winner's actions; {@code depth} counts nested resubmits. */
         private void lookup(BridgeView bridge, int table, int depth, int indent) {
             FlowTables tables = bridge.tables();
+            dependencies.add(new Dependency.Table(tables, table));
             Rule rule = tables.lookup(table, working, wildcards);
             String number = String.format("%2d. ", table);
             if (rule == null) {
@@ -221,18 +242,22 @@ public final class Translator {
                             working.set(Field.VLAN_TCI, FlowKey.VLAN_CFI);
                         }
                     }
-                    case SetTunnel(long id, boolean wide) -> working.set(Field.TUN_ID, id);
+                    case SetTunnel(long id, boolean wide) -> write(Field.TUN_ID, id);
                     case SetField set -> setField(set);
-                    case Load(long value, var destination) -> SubFields.write(working, destination, value);
+                    case Load(long value, var destination) -> {
+                        SubFields.write(working, destination, value);
+                        SubFields.markRead(written, destination);
+                    }
                     case Move(var source, var destination) -> {
                         SubFields.markRead(wildcards, source);
                         SubFields.write(working, destination, SubFields.read(working, source));
+                        SubFields.markRead(written, destination);
                     }
-                    case ModDlSrc(long mac) -> working.set(Field.DL_SRC, mac);
-                    case ModDlDst(long mac) -> working.set(Field.DL_DST, mac);
-                    case ModNwSrc(int ip) -> working.set(Field.NW_SRC, Integer.toUnsignedLong(ip));
-                    case ModNwDst(int ip) -> working.set(Field.NW_DST, Integer.toUnsignedLong(ip));
-                    case ModNwTos(int tos) -> working.set(Field.NW_TOS, tos >>> 2);
+                    case ModDlSrc(long mac) -> write(Field.DL_SRC, mac);
+                    case ModDlDst(long mac) -> write(Field.DL_DST, mac);
+                    case ModNwSrc(int ip) -> write(Field.NW_SRC, Integer.toUnsignedLong(ip));
+                    case ModNwDst(int ip) -> write(Field.NW_DST, Integer.toUnsignedLong(ip));
+                    case ModNwTos(int tos) -> write(Field.NW_TOS, tos >>> 2);
                     case DecTtl decTtl -> decrementTtl(indent);
                     case Note note -> {}
                     case Learn learn -> learn(bridge, learn, indent);
@@ -240,8 +265,14 @@ public final class Translator {
             }
         }
 
+        private void write(Field field, long value) {
+            working.set(field, value);
+            SubFields.markRead(written, field);
+        }
+
         private void setField(SetField set) {
             Field field = set.field();
+            SubFields.markRead(written, field);
             if (field.bits() == 128) {
                 long high = working.word(field.word());
                 long low = working.word(field.word() + 1);
@@ -268,7 +299,7 @@ public final class Translator {
                 stopped = true;
                 return;
             }
-            working.set(Field.NW_TTL, ttl - 1);
+            write(Field.NW_TTL, ttl - 1);
         }
 
         private void resubmit(BridgeView bridge, int port, int table, int depth, int indent, boolean tail) {
@@ -383,7 +414,7 @@ public final class Translator {
                 return;
             }
             StringBuilder notes = new StringBuilder();
-            int[] ports = normal.forward(working, inPort, wildcards, sideEffects, notes);
+            int[] ports = normal.forward(working, inPort, wildcards, sideEffects, dependencies, notes);
             if (!notes.isEmpty()) {
                 line(indent + 1, "-> " + notes);
             }
@@ -394,7 +425,12 @@ public final class Translator {
             }
         }
 
-        /** Turns the differences between the working flow and the packet into datapath actions. */
+        /**
+         * Turns what actions changed into datapath actions before an output. The VLAN (always part of the megaflow) is
+         * compared with the packet's; other fields are set only when an action wrote them, and only when the value
+         * differs from what an earlier commit set — never by comparing with the packet's own value, which the megaflow
+         * need not hold.
+         */
         private void commit(boolean tunnelOutput) {
             int wantTci = (int) working.get(Field.VLAN_TCI);
             int haveTci = (int) committed.get(Field.VLAN_TCI);
@@ -408,33 +444,28 @@ public final class Translator {
                 actions.add(new DatapathAction.SetVlan(wantTci & ~FlowKey.VLAN_CFI));
             }
             committed.set(Field.VLAN_TCI, want ? wantTci : 0);
-            if (working.get(Field.DL_SRC) != committed.get(Field.DL_SRC)
-                    || working.get(Field.DL_DST) != committed.get(Field.DL_DST)) {
-                actions.add(new DatapathAction.SetEthernet(working.get(Field.DL_SRC), working.get(Field.DL_DST)));
-                committed.set(Field.DL_SRC, working.get(Field.DL_SRC));
-                committed.set(Field.DL_DST, working.get(Field.DL_DST));
+            for (Field field : SETTABLE) {
+                boolean isWritten = (written[field.word()] & field.wordMask()) != 0;
+                boolean applies = field.prerequisite().satisfiedBy((int) working.get(Field.DL_TYPE), -1);
+                if (isWritten && applies && !(committedSet(field) && committed.get(field) == working.get(field))) {
+                    actions.add(new DatapathAction.SetField(field, working.get(field)));
+                    committed.set(field, working.get(field));
+                    committedFields |= 1L << field.ordinal();
+                }
             }
-            if (working.get(Field.DL_TYPE) == 0x0800
-                    && (working.word(FlowKey.NW_ADDRESSES) != committed.word(FlowKey.NW_ADDRESSES)
-                            || working.get(Field.NW_TOS) != committed.get(Field.NW_TOS)
-                            || working.get(Field.NW_TTL) != committed.get(Field.NW_TTL))) {
-                int tos = (int) ((working.get(Field.NW_TOS) << 2) | working.get(Field.NW_ECN));
-                actions.add(new DatapathAction.SetIpv4(
-                        (int) working.get(Field.NW_SRC), (int) working.get(Field.NW_DST), tos, (int)
-                                working.get(Field.NW_TTL)));
-                committed.word(FlowKey.NW_ADDRESSES, working.word(FlowKey.NW_ADDRESSES));
-                committed.set(Field.NW_TOS, working.get(Field.NW_TOS));
-                committed.set(Field.NW_TTL, working.get(Field.NW_TTL));
-                SubFields.markRead(wildcards, Field.NW_SRC);
-                SubFields.markRead(wildcards, Field.NW_DST);
-                SubFields.markRead(wildcards, Field.NW_TOS);
-                SubFields.markRead(wildcards, Field.NW_ECN);
-                SubFields.markRead(wildcards, Field.NW_TTL);
+            if (tunnelOutput) {
+                if ((written[FlowKey.TUN_ID]) == 0) {
+                    SubFields.markRead(wildcards, Field.TUN_ID); // the key comes from the packet's own tunnel
+                }
+                if (working.get(Field.TUN_ID) != committedTunnel) {
+                    committedTunnel = working.get(Field.TUN_ID);
+                    actions.add(new DatapathAction.SetTunnel(committedTunnel));
+                }
             }
-            if (tunnelOutput && working.get(Field.TUN_ID) != committedTunnel) {
-                committedTunnel = working.get(Field.TUN_ID);
-                actions.add(new DatapathAction.SetTunnel(committedTunnel));
-            }
+        }
+
+        private boolean committedSet(Field field) {
+            return (committedFields & (1L << field.ordinal())) != 0;
         }
 
         private void learn(BridgeView bridge, Learn learn, int indent) {
