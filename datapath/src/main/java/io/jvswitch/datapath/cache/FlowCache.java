@@ -53,10 +53,14 @@ public final class FlowCache {
      * packet against it. Translates and caches on a miss.
      */
     public MegaflowEntry classify(FlowKey key, int length) {
+        return classify(key, length, clock.millis());
+    }
+
+    /** As {@link #classify(FlowKey, int)}, with the time read once for a whole batch by the caller. */
+    public MegaflowEntry classify(FlowKey key, int length, long now) {
         if (pendingCount.get() != 0) {
             applyInvalidations();
         }
-        long now = clock.millis();
         int hash = key.hash();
         MegaflowEntry entry = exact.lookup(key, hash);
         if (entry != null) {

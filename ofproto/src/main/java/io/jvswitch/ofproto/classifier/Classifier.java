@@ -67,12 +67,11 @@ public final class Classifier<R extends Classified> {
     public R insert(R rule) {
         Match match = rule.match();
         int priority = rule.priority();
-        long[] mask = match.maskWords();
-        MaskKey maskKey = new MaskKey(mask);
-        Subtable subtable = byMask.get(maskKey);
+        Subtable subtable = subtableFor(match);
         if (subtable == null) {
+            long[] mask = match.maskWords();
             subtable = new Subtable(mask);
-            byMask.put(maskKey, subtable);
+            byMask.put(new MaskKey(mask), subtable);
             addSubtable(subtable);
         }
         int oldMax = subtable.maxPriority;
@@ -94,7 +93,7 @@ public final class Classifier<R extends Classified> {
      */
     public R remove(R rule) {
         Match match = rule.match();
-        Subtable subtable = byMask.get(new MaskKey(match.maskWords()));
+        Subtable subtable = subtableFor(match);
         if (subtable == null) {
             return null;
         }
@@ -118,8 +117,36 @@ public final class Classifier<R extends Classified> {
      * {@code mod-flows --strict}, {@code del-flows --strict} and learn.
      */
     public R findExactly(Match match, int priority) {
-        Subtable subtable = byMask.get(new MaskKey(match.maskWords()));
+        Subtable subtable = subtableFor(match);
         return subtable == null ? null : cast(subtable.findExactly(match, priority));
+    }
+
+    /** Up to this many subtables, finding a match's one by scanning beats hashing a copy of its mask. */
+    private static final int SCAN_LIMIT = 32;
+
+    /**
+     * The subtable for {@code match}'s mask, or null. Learn refreshes, inserts and deletes call this for every flow,
+     * so the usual case — a few masks — compares masks in place and allocates nothing.
+     */
+    private Subtable subtableFor(Match match) {
+        if (ordered.length > SCAN_LIMIT) {
+            return byMask.get(new MaskKey(match.maskWords()));
+        }
+        for (Subtable subtable : ordered) {
+            if (sameMask(subtable.fullMask, match)) {
+                return subtable;
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameMask(long[] mask, Match match) {
+        for (int i = 0; i < FlowKey.WORDS; i++) {
+            if (mask[i] != match.mask(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

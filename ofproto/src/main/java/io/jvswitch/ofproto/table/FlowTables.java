@@ -228,7 +228,8 @@ public final class FlowTables {
         long now = clock.millis();
         Rule existing = tables.get(mod.table()).findExactly(mod.match(), mod.priority());
         if (existing != null) {
-            if (existing.actions().equals(mod.actions())) {
+            // The same list instance when a cached learn replays its flow: no need to compare the actions one by one.
+            if (existing.actions() == mod.actions() || existing.actions().equals(mod.actions())) {
                 existing.refresh(now);
             } else {
                 existing.modify(mod.actions(), now);
