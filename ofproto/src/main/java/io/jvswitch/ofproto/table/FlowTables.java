@@ -254,6 +254,44 @@ public final class FlowTables {
         return tables.get(mod.table()).findExactly(mod.match(), mod.priority());
     }
 
+    /**
+     * Makes the tables hold exactly {@code flows}, as ovs-ofctl's {@code replace-flows} does: flows whose identity
+     * (table, match, priority) is not among {@code flows} are deleted; flows that are new, or whose cookie, timeouts or
+     * actions differ, are added (replacing the old version whole, counters reset, as an add does); flows that are the
+     * same are left alone, counters, duration and ages included. All or nothing: when any flow cannot be added,
+     * nothing changes.
+     *
+     * @param flows flows to add ({@link FlowMod.Command#ADD}); of two with the same identity, the later one counts
+     * @return what changed, in {@link FlowDiff#ORDER}: {@link FlowDiff#format} prints it as diff-flows would have
+     * @throws FlowModException when a flow cannot be added; nothing changed
+     */
+    public synchronized List<FlowDiff.Change> replaceAll(List<FlowMod> flows) {
+        for (FlowMod flow : flows) {
+            if (flow.command() != FlowMod.Command.ADD) {
+                throw new FlowModException("replace-flows takes flows to add, not " + flow.command());
+            }
+            check(flow);
+        }
+        List<FlowMod> current = new ArrayList<>();
+        for (Rule rule : rules()) {
+            current.add(FlowDiff.flowOf(rule));
+        }
+        List<FlowDiff.Change> changes = FlowDiff.compare(current, flows);
+        long now = clock.millis();
+        for (FlowDiff.Change change : changes) {
+            if (change.after() == null) {
+                FlowMod gone = change.before();
+                remove(tables.get(gone.table()).findExactly(gone.match(), gone.priority()));
+            }
+        }
+        for (FlowDiff.Change change : changes) {
+            if (change.after() != null) {
+                add(change.after(), now);
+            }
+        }
+        return changes;
+    }
+
     /** Removes every flow whose idle or hard timeout has passed, and returns them. */
     public synchronized List<Rule> expire() {
         long now = clock.millis();
