@@ -19,6 +19,23 @@ import java.util.List;
  * or delete may carry a cookie mask and {@code out_port}; one to delete takes no actions.
  */
 public final class FlowParser {
+    /**
+     * What a flow's text may hold besides its match and actions: ovs-ofctl's keywords (the first six, which errors
+     * list), then dump-flows' counters, read and set aside.
+     */
+    private static final List<String> KEYWORDS = List.of(
+            "table",
+            "priority",
+            "idle_timeout",
+            "hard_timeout",
+            "cookie",
+            "out_port",
+            "duration",
+            "n_packets",
+            "n_bytes",
+            "idle_age",
+            "hard_age");
+
     private FlowParser() {}
 
     /**
@@ -72,6 +89,9 @@ public final class FlowParser {
             if (MatchParser.isMatchKey(key)) {
                 matchTokens.add(token);
                 continue;
+            }
+            if (!KEYWORDS.contains(key)) {
+                throw MatchParser.unknown(token, text, KEYWORDS.subList(0, 6));
             }
             String value = token.value();
             if (value == null) {
@@ -142,7 +162,7 @@ public final class FlowParser {
                     case "n_bytes" -> stats[2] = MatchParser.number(value, key, 0, -1L);
                     case "idle_age" -> stats[3] = MatchParser.number(value, key, 0, 65535);
                     case "hard_age" -> stats[4] = MatchParser.number(value, key, 0, 65535);
-                    default -> throw MatchParser.unknown(token, text);
+                    default -> throw MatchParser.unknown(token, text, KEYWORDS.subList(0, 6));
                 }
             } catch (FlowParseException e) {
                 throw e;

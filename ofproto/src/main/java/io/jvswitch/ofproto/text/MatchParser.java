@@ -65,6 +65,17 @@ public final class MatchParser {
                 token.key().length());
     }
 
+    /** As {@link #unknown(Token, String)}, where the text may also hold {@code keywords} ({@code table=1}). */
+    static FlowParseException unknown(Token token, String text, List<String> keywords) {
+        return new FlowParseException(
+                "unknown keyword or field '" + token.key() + "' (keywords: " + String.join(", ", keywords)
+                        + "; fields: " + String.join(", ", Field.ovsNames())
+                        + "; shorthands: ip, ipv6, arp, icmp, icmp6, tcp, udp, sctp, tcp6, udp6, sctp6)",
+                text,
+                token.position(),
+                token.key().length());
+    }
+
     /** Builds the match from the tokens that are match keys ({@link #isMatchKey}); {@code text} is for errors. */
     public static Match parse(List<Token> tokens, String text) {
         Match.Builder match = Match.builder();

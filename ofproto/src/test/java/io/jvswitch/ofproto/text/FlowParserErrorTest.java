@@ -24,11 +24,23 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FlowParserErrorTest {
     static Stream<Arguments> errors() {
         return Stream.of(
-                // An unknown field.
+                // An unknown keyword or field, and a keyword without its value.
                 error(ADD, "priority=1,in_prot=1 actions=drop", """
-                    unknown field 'in_prot' (fields: in_port, metadata, reg0, reg1, reg2, reg3, reg4, reg5, reg6, reg7, tun_id, tun_src, tun_dst, dl_dst, dl_type, dl_src, vlan_tci, dl_vlan, dl_vlan_pcp, nw_src, nw_dst, ipv6_src, ipv6_dst, nw_proto, nw_tos, ip_dscp, nw_ecn, nw_ttl, tp_src, tp_dst, icmp_type, icmp_code, arp_op, arp_spa, arp_tpa, arp_sha, arp_tha; shorthands: ip, ipv6, arp, icmp, icmp6, tcp, udp, sctp, tcp6, udp6, sctp6)
+                    unknown keyword or field 'in_prot' (keywords: table, priority, idle_timeout, hard_timeout, cookie, out_port; fields: in_port, metadata, reg0, reg1, reg2, reg3, reg4, reg5, reg6, reg7, tun_id, tun_src, tun_dst, dl_dst, dl_type, dl_src, vlan_tci, dl_vlan, dl_vlan_pcp, nw_src, nw_dst, ipv6_src, ipv6_dst, nw_proto, nw_tos, ip_dscp, nw_ecn, nw_ttl, tp_src, tp_dst, icmp_type, icmp_code, arp_op, arp_spa, arp_tpa, arp_sha, arp_tha; shorthands: ip, ipv6, arp, icmp, icmp6, tcp, udp, sctp, tcp6, udp6, sctp6)
                       priority=1,in_prot=1 actions=drop
                                  ^^^^^^^"""),
+                error(ADD, "tabel=1,in_port=1 actions=drop", """
+                    unknown keyword or field 'tabel' (keywords: table, priority, idle_timeout, hard_timeout, cookie, out_port; fields: in_port, metadata, reg0, reg1, reg2, reg3, reg4, reg5, reg6, reg7, tun_id, tun_src, tun_dst, dl_dst, dl_type, dl_src, vlan_tci, dl_vlan, dl_vlan_pcp, nw_src, nw_dst, ipv6_src, ipv6_dst, nw_proto, nw_tos, ip_dscp, nw_ecn, nw_ttl, tp_src, tp_dst, icmp_type, icmp_code, arp_op, arp_spa, arp_tpa, arp_sha, arp_tha; shorthands: ip, ipv6, arp, icmp, icmp6, tcp, udp, sctp, tcp6, udp6, sctp6)
+                      tabel=1,in_port=1 actions=drop
+                      ^^^^^"""),
+                error(ADD, "in_port=1 x actions=drop", """
+                    unknown keyword or field 'x' (keywords: table, priority, idle_timeout, hard_timeout, cookie, out_port; fields: in_port, metadata, reg0, reg1, reg2, reg3, reg4, reg5, reg6, reg7, tun_id, tun_src, tun_dst, dl_dst, dl_type, dl_src, vlan_tci, dl_vlan, dl_vlan_pcp, nw_src, nw_dst, ipv6_src, ipv6_dst, nw_proto, nw_tos, ip_dscp, nw_ecn, nw_ttl, tp_src, tp_dst, icmp_type, icmp_code, arp_op, arp_spa, arp_tpa, arp_sha, arp_tha; shorthands: ip, ipv6, arp, icmp, icmp6, tcp, udp, sctp, tcp6, udp6, sctp6)
+                      in_port=1 x actions=drop
+                                ^"""),
+                error(ADD, "table actions=drop", """
+                    table needs a value (table=...)
+                      table actions=drop
+                      ^^^^^"""),
                 // Masks: on a field that cannot be masked, and masks that cannot be read; the caret is on the mask.
                 error(ADD, "in_port=1/2 actions=drop", """
                     in_port cannot be masked (it matches exactly or not at all)
