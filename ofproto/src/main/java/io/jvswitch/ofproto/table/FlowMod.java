@@ -17,7 +17,8 @@ import java.util.List;
  *     sends 0 when no {@code cookie=} is given, so that a modify sets cookies to 0: Open vSwitch's documented
  *     default)
  * @param cookieMask which cookie bits select flows to modify or delete (0: no selection by cookie); for add, ignored
- * @param outPort delete only flows that output to this port ({@link Ports#NONE}: no filter)
+ * @param outPort select only flows that output to this port ({@link Ports#NONE}: no filter); ovs-ofctl takes it in
+ *     del-flows only (OpenFlow 1.0 modifies ignore it), and so does the text parser
  */
 public record FlowMod(
         Command command,
