@@ -2,6 +2,7 @@ package io.jvswitch.app;
 
 import io.jvswitch.app.command.DecodeCommand;
 import io.jvswitch.app.command.EncapCommand;
+import io.jvswitch.app.command.OfctlCommand;
 import io.jvswitch.app.command.TraceCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,7 +19,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Jvs.Version.class,
         description = "jvswitch: a userspace overlay switch carrying Ethernet frames in GRE and VXLAN tunnels.",
-        subcommands = {EncapCommand.class, DecodeCommand.class, TraceCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {
+            EncapCommand.class,
+            DecodeCommand.class,
+            TraceCommand.class,
+            OfctlCommand.class,
+            CommandLine.HelpCommand.class
+        },
         commandListHeading = "%nCommands:%n")
 public final class Jvs implements Runnable {
     @CommandLine.Spec
@@ -30,18 +37,16 @@ public final class Jvs implements Runnable {
 
     /**
      * The configured command line, shared by {@link #main} and the tests. Bad input exits 2 with one line saying what
-     * is wrong; a file that cannot be read exits 1 with its name and the problem; anything else is a bug and shows
-     * its stack trace.
+     * is wrong (a flow's error adds its text and a caret line), after the command's full name ({@code jvs ofctl
+     * diff-flows: }); a file that cannot be read exits 1 with its name and the problem; anything else is a bug and
+     * shows its stack trace.
      */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Jvs()).setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setParameterExceptionHandler((e, args) -> {
             CommandLine failed = e.getCommandLine();
             PrintWriter err = failed.getErr();
-            err.println(
-                    failed.getCommandName().equals("jvs")
-                            ? "jvs: " + e.getMessage()
-                            : "jvs " + failed.getCommandName() + ": " + e.getMessage());
+            err.println(failed.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
             err.flush();
             return 2;
@@ -49,7 +54,7 @@ public final class Jvs implements Runnable {
         commandLine.setExecutionExceptionHandler((e, failed, parseResult) -> {
             if (e instanceof IOException io) {
                 PrintWriter err = failed.getErr();
-                err.println("jvs " + failed.getCommandName() + ": " + describe(io));
+                err.println(failed.getCommandSpec().qualifiedName() + ": " + describe(io));
                 err.flush();
                 return 1;
             }

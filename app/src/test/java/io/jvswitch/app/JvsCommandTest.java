@@ -19,6 +19,7 @@ class JvsCommandTest {
             "  encap   Show a packet before and after tunnel encapsulation.",
             "  decode  Print the packets of a pcap file layer by layer, tunnels opened.",
             "  trace   Trace a packet through a file of flows, as ofproto/trace shows it.",
+            "  ofctl   Flow tables, as ovs-ofctl handles them (diff-flows).",
             "  help    Display help information about the specified command.");
 
     @Test
@@ -26,6 +27,8 @@ class JvsCommandTest {
         Cli.Result result = Cli.run("--help");
         assertThat(result.exitCode()).isZero();
         assertThat(result.outLines()).isEqualTo(HELP);
+        assertThat(result.outLines())
+                .allSatisfy(line -> assertThat(line.length()).as(line).isLessThanOrEqualTo(80));
         assertThat(result.err()).isEmpty();
     }
 

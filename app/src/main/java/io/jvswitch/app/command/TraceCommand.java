@@ -15,8 +15,6 @@ import io.jvswitch.ofproto.xlate.BridgeView;
 import io.jvswitch.ofproto.xlate.Translator;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
@@ -71,12 +69,7 @@ public final class TraceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(flows);
-        } catch (NoSuchFileException e) {
-            throw new IOException(flows + ": no such file or directory", e);
-        }
+        List<String> lines = FlowFiles.read(flows);
         FlowTables tables = new FlowTables(InstantSource.system());
         try {
             tables.applyAll(FlowParser.parseLines(lines, FlowMod.Command.ADD, flows.toString()));

@@ -6,11 +6,19 @@ import io.jvswitch.ofproto.flow.Ports;
 import java.util.List;
 
 /**
- * A change to the flow tables, as {@code ovs-ofctl add-flow}, {@code mod-flows} and {@code del-flows} make them.
+ * A change to the flow tables, as {@code ovs-ofctl add-flow}, {@code mod-flows} and {@code del-flows} make them, with
+ * the semantics Open vSwitch gives them over OpenFlow 1.0 with its Nicira extensions (ovs-ofctl's default protocol):
+ * see {@link Command}.
  *
- * @param table 0–254, or {@link #ALL_TABLES} for modify and delete across every table
- * @param cookieMask which cookie bits filter modify and delete (0: no filter); for add, ignored
- * @param outPort modify and delete only flows that output to this port ({@link Ports#NONE}: no filter)
+ * @param table 0–254, or {@link #ALL_TABLES} for modify and delete across every table (a modify that adds its flow
+ *     adds it to table 0)
+ * @param cookie for add, the flow's cookie. For modify and delete with a {@code cookieMask}, the cookie bits to
+ *     select flows by. For modify without one, the cookie every selected flow gets (ovs-ofctl's {@code mod-flows}
+ *     sends 0 when no {@code cookie=} is given, so that a modify sets cookies to 0: Open vSwitch's documented
+ *     default)
+ * @param cookieMask which cookie bits select flows to modify or delete (0: no selection by cookie); for add, ignored
+ * @param outPort select only flows that output to this port ({@link Ports#NONE}: no filter); ovs-ofctl takes it in
+ *     del-flows only (OpenFlow 1.0 modifies ignore it), and so does the text parser
  */
 public record FlowMod(
         Command command,
@@ -30,11 +38,19 @@ public record FlowMod(
     public static final int DEFAULT_PRIORITY = 32768;
 
     public enum Command {
-        /** Adds a flow, replacing one with the same match and priority in the same table. */
+        /**
+         * Adds a flow. One with the same match and priority in the same table is replaced whole: its counters and
+         * duration start again from zero (OpenFlow 1.0 and 1.1 always reset them on add; ofp-flow.c).
+         */
         ADD,
-        /** Changes the actions of every flow whose match lies within this one; adds the flow when there is none. */
+        /**
+         * Changes the actions (and cookie, see {@link FlowMod#cookie}) of every flow whose match lies within this
+         * one, restarting their hard timers and keeping their counters, timeouts and ages. When no flow is selected
+         * and there is no {@code cookieMask}, adds the flow, as OpenFlow 1.0 does (ofproto.c, {@code
+         * modify_may_add_flow}); with a cookie mask it changes nothing.
+         */
         MODIFY,
-        /** Changes the actions of the flow with exactly this match and priority; adds it when there is none. */
+        /** As {@link #MODIFY}, for the flow with exactly this match and priority. */
         MODIFY_STRICT,
         /** Deletes every flow whose match lies within this one. */
         DELETE,

@@ -100,11 +100,10 @@ public final class FlowTables {
     }
 
     private static void check(FlowMod mod) {
-        boolean everyTable = mod.command() == FlowMod.Command.DELETE
-                || mod.command() == FlowMod.Command.DELETE_STRICT
-                || mod.command() == FlowMod.Command.MODIFY;
-        if (mod.table() < 0 || mod.table() > (everyTable ? FlowMod.ALL_TABLES : TABLE_COUNT - 1)) {
-            throw new FlowModException("table " + mod.table() + " does not exist (tables are 0 to 254)");
+        boolean adding = mod.command() == FlowMod.Command.ADD;
+        if (mod.table() < 0 || mod.table() > (adding ? TABLE_COUNT - 1 : FlowMod.ALL_TABLES)) {
+            throw new FlowModException("table " + mod.table() + " does not exist (tables are 0 to 254"
+                    + (adding ? ")" : "; 255 means every table)"));
         }
         if (mod.priority() < 0 || mod.priority() > 0xffff) {
             throw new FlowModException("priority " + mod.priority() + " is out of range (0 to 65535)");
@@ -116,8 +115,7 @@ public final class FlowTables {
             throw new FlowModException("timeouts are 0 to 65535 seconds");
         }
         if (mod.command() != FlowMod.Command.DELETE && mod.command() != FlowMod.Command.DELETE_STRICT) {
-            int table = mod.table() == FlowMod.ALL_TABLES ? 0 : mod.table();
-            ActionContext context = new ActionContext(table, mod.match());
+            ActionContext context = new ActionContext(addTable(mod), mod.match());
             for (Action action : mod.actions()) {
                 try {
                     action.check(context);
@@ -126,6 +124,11 @@ public final class FlowTables {
                 }
             }
         }
+    }
+
+    /** The table a flow mod adds its flow to: a modify across every table adds to table 0, as Open vSwitch does. */
+    private static int addTable(FlowMod mod) {
+        return mod.table() == FlowMod.ALL_TABLES ? 0 : mod.table();
     }
 
     private int execute(FlowMod mod) {
@@ -138,11 +141,15 @@ public final class FlowTables {
             case MODIFY, MODIFY_STRICT -> {
                 List<Rule> rules = select(mod);
                 if (rules.isEmpty()) {
+                    if (mod.cookieMask() != 0) {
+                        yield 0; // selecting by cookie: a modify never adds (OVS's modify_may_add_flow)
+                    }
                     add(mod.withCommand(FlowMod.Command.ADD), now); // OpenFlow 1.0: modify adds what is not there
                     yield 1;
                 }
                 for (Rule rule : rules) {
-                    rule.modify(mod.actions(), now);
+                    long cookie = mod.cookieMask() != 0 ? rule.cookie() : mod.cookie();
+                    rule.modify(mod.actions(), cookie, now);
                     changed(rule.table(), rule.match());
                 }
                 yield rules.size();
@@ -158,8 +165,9 @@ public final class FlowTables {
     }
 
     private void add(FlowMod mod, long now) {
+        int table = addTable(mod);
         Rule rule = new Rule(
-                mod.table(),
+                table,
                 mod.match(),
                 mod.priority(),
                 mod.cookie(),
@@ -167,11 +175,11 @@ public final class FlowTables {
                 mod.idleTimeout(),
                 mod.hardTimeout(),
                 now);
-        Rule old = tables.get(mod.table()).insert(rule);
+        Rule old = tables.get(table).insert(rule);
         if (old != null) {
             old.markRemoved();
         }
-        changed(mod.table(), mod.match());
+        changed(table, mod.match());
     }
 
     private void remove(Rule rule) {
@@ -218,9 +226,11 @@ public final class FlowTables {
     }
 
     /**
-     * What a {@code learn} action does with the flow it built: modify-strict semantics. A flow with the same match
-     * and priority keeps its counters and has its hard timer restarted (and its actions replaced if they differ); a
-     * new flow is added. Only a real change is announced to listeners.
+     * What a {@code learn} action does with the flow it built: modify-strict semantics, as Open vSwitch's {@code
+     * ofproto_flow_mod_init_for_learn} gives them. A flow with the same match and priority whose actions, cookie and
+     * timeouts are the ones learned only has its hard timer restarted, and no listener hears of it (nothing a cache
+     * holds changed). One that differs gets the learned actions and cookie, its hard timer restarted, its counters
+     * and timeouts kept. Otherwise the flow is added.
      *
      * @return the flow as it now stands
      */
@@ -229,10 +239,14 @@ public final class FlowTables {
         Rule existing = tables.get(mod.table()).findExactly(mod.match(), mod.priority());
         if (existing != null) {
             // The same list instance when a cached learn replays its flow: no need to compare the actions one by one.
-            if (existing.actions() == mod.actions() || existing.actions().equals(mod.actions())) {
+            boolean sameActions = existing.actions() == mod.actions() || existing.actions().equals(mod.actions());
+            if (sameActions
+                    && existing.cookie() == mod.cookie()
+                    && existing.idleTimeout() == mod.idleTimeout()
+                    && existing.hardTimeout() == mod.hardTimeout()) {
                 existing.refresh(now);
             } else {
-                existing.modify(mod.actions(), now);
+                existing.modify(mod.actions(), mod.cookie(), now);
                 changed(existing.table(), existing.match());
             }
             return existing;
@@ -240,6 +254,44 @@ public final class FlowTables {
         check(mod);
         add(mod.withCommand(FlowMod.Command.ADD), now);
         return tables.get(mod.table()).findExactly(mod.match(), mod.priority());
+    }
+
+    /**
+     * Makes the tables hold exactly {@code flows}, as ovs-ofctl's {@code replace-flows} does: flows whose identity
+     * (table, match, priority) is not among {@code flows} are deleted; flows that are new, or whose cookie, timeouts or
+     * actions differ, are added (replacing the old version whole, counters reset, as an add does); flows that are the
+     * same are left alone, counters, duration and ages included. All or nothing: when any flow cannot be added,
+     * nothing changes.
+     *
+     * @param flows flows to add ({@link FlowMod.Command#ADD}); of two with the same identity, the later one counts
+     * @return what changed, in {@link FlowDiff#ORDER}: {@link FlowDiff#format} prints it as diff-flows would have
+     * @throws FlowModException when a flow cannot be added; nothing changed
+     */
+    public synchronized List<FlowDiff.Change> replaceAll(List<FlowMod> flows) {
+        for (FlowMod flow : flows) {
+            if (flow.command() != FlowMod.Command.ADD) {
+                throw new FlowModException("replace-flows takes flows to add, not " + flow.command());
+            }
+            check(flow);
+        }
+        List<FlowMod> current = new ArrayList<>();
+        for (Rule rule : rules()) {
+            current.add(FlowDiff.flowOf(rule));
+        }
+        List<FlowDiff.Change> changes = FlowDiff.compare(current, flows);
+        long now = clock.millis();
+        for (FlowDiff.Change change : changes) {
+            if (change.after() == null) {
+                FlowMod gone = change.before();
+                remove(tables.get(gone.table()).findExactly(gone.match(), gone.priority()));
+            }
+        }
+        for (FlowDiff.Change change : changes) {
+            if (change.after() != null) {
+                add(change.after(), now);
+            }
+        }
+        return changes;
     }
 
     /** Removes every flow whose idle or hard timeout has passed, and returns them. */

@@ -3,6 +3,7 @@ package io.jvswitch.ofproto.table;
 import io.jvswitch.ofproto.action.Action;
 import io.jvswitch.ofproto.classifier.Classified;
 import io.jvswitch.ofproto.flow.Match;
+import io.jvswitch.ofproto.flow.MatchFormatter;
 import java.util.List;
 
 /**
@@ -20,10 +21,10 @@ public final class Rule implements Classified {
     private final int table;
     private final Match match;
     private final int priority;
-    private final long cookie;
     private final int idleTimeout;
     private final int hardTimeout;
     private final long createdMillis;
+    private volatile long cookie;
     private volatile List<Action> actions;
     private volatile long modifiedMillis;
     private volatile long usedMillis;
@@ -79,7 +80,7 @@ public final class Rule implements Classified {
         return idleTimeout;
     }
 
-    /** Seconds after its last modification (or creation) at which the flow is removed; {@link #PERMANENT}. */
+    /** Seconds after its last modification (or creation) after which the flow is removed; {@link #PERMANENT}. */
     public int hardTimeout() {
         return hardTimeout;
     }
@@ -120,13 +121,17 @@ public final class Rule implements Classified {
         }
     }
 
-    /** New actions, counters kept, hard timer restarted: mod-flows (and learn refreshing its flow). */
-    void modify(List<Action> newActions, long nowMillis) {
+    /**
+     * What a modify does to a flow it selects, as Open vSwitch does it (ofproto.c, replace_rule_start): new actions
+     * and cookie; the hard timer restarted; counters, creation time, last use and timeouts kept.
+     */
+    void modify(List<Action> newActions, long newCookie, long nowMillis) {
         this.actions = List.copyOf(newActions);
+        this.cookie = newCookie;
         this.modifiedMillis = nowMillis;
     }
 
-    /** Restarts the hard timer without changing anything (a learn that finds its flow as it would write it). */
+    /** Restarts the hard timer and changes nothing else (a learn that finds its flow as it would write it). */
     void refresh(long nowMillis) {
         this.modifiedMillis = nowMillis;
     }
@@ -135,14 +140,18 @@ public final class Rule implements Classified {
         this.removed = true;
     }
 
-    /** True when the idle or hard timeout has passed at {@code nowMillis}. */
+    /**
+     * True when the idle or hard timeout has passed at {@code nowMillis}: strictly more than the timeout since the
+     * last modification (hard) or use (idle), as Open vSwitch's {@code rule_expire} (ofproto-dpif.c) compares {@code
+     * now > modified + hard_timeout * 1000}. At exactly the timeout the flow is still there.
+     */
     boolean expired(long nowMillis) {
-        return (hardTimeout != PERMANENT && nowMillis - modifiedMillis >= hardTimeout * 1000L)
-                || (idleTimeout != PERMANENT && nowMillis - usedMillis >= idleTimeout * 1000L);
+        return (hardTimeout != PERMANENT && nowMillis - modifiedMillis > hardTimeout * 1000L)
+                || (idleTimeout != PERMANENT && nowMillis - usedMillis > idleTimeout * 1000L);
     }
 
     @Override
     public String toString() {
-        return "table=" + table + ", " + io.jvswitch.ofproto.flow.MatchFormatter.format(match, priority);
+        return "table=" + table + ", " + MatchFormatter.format(match, priority);
     }
 }

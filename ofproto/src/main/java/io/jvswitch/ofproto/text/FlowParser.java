@@ -19,6 +19,23 @@ import java.util.List;
  * or delete may carry a cookie mask and {@code out_port}; one to delete takes no actions.
  */
 public final class FlowParser {
+    /**
+     * What a flow's text may hold besides its match and actions: ovs-ofctl's keywords (the first six, which errors
+     * list), then dump-flows' counters, read and set aside.
+     */
+    private static final List<String> KEYWORDS = List.of(
+            "table",
+            "priority",
+            "idle_timeout",
+            "hard_timeout",
+            "cookie",
+            "out_port",
+            "duration",
+            "n_packets",
+            "n_bytes",
+            "idle_age",
+            "hard_age");
+
     private FlowParser() {}
 
     /**
@@ -58,7 +75,10 @@ public final class FlowParser {
         int hardTimeout = 0;
         int outPort = Ports.NONE;
         Token actionsToken = null;
+        Token cookieSet = null;
+        Token cookieSelect = null;
         boolean adding = command == FlowMod.Command.ADD;
+        boolean modifying = command == FlowMod.Command.MODIFY || command == FlowMod.Command.MODIFY_STRICT;
         boolean deleting = command == FlowMod.Command.DELETE || command == FlowMod.Command.DELETE_STRICT;
         for (Token token : tokens) {
             String key = token.key();
@@ -70,35 +90,68 @@ public final class FlowParser {
                 matchTokens.add(token);
                 continue;
             }
+            if (!KEYWORDS.contains(key)) {
+                throw MatchParser.unknown(token, text, KEYWORDS.subList(0, 6));
+            }
             String value = token.value();
             if (value == null) {
                 throw new FlowParseException(
                         key + " needs a value (" + key + "=...)", text, token.position(), token.length());
             }
+            refuseForCommand(token, command, text);
             try {
                 switch (key) {
-                    case "table" -> table = (int) MatchParser.number(value, key, 0, 255);
+                    case "table" -> table = table(value, adding);
                     case "priority" -> priority = (int) MatchParser.number(value, key, 0, 65535);
                     case "idle_timeout" -> idleTimeout = (int) MatchParser.number(value, key, 0, 65535);
                     case "hard_timeout" -> hardTimeout = (int) MatchParser.number(value, key, 0, 65535);
                     case "cookie" -> {
                         int slash = value.indexOf('/');
-                        cookie = MatchParser.number(slash < 0 ? value : value.substring(0, slash), key, 0, -1L);
-                        if (slash >= 0) {
-                            if (adding) {
-                                throw new IllegalArgumentException(
-                                        "cookie=" + value + ": a cookie mask selects flows; add-flow takes a cookie");
+                        long number = MatchParser.number(slash < 0 ? value : value.substring(0, slash), key, 0, -1L);
+                        if (slash < 0) {
+                            if (deleting) {
+                                throw new FlowParseException(
+                                        "del-flows cannot set a cookie: cookie=" + value + "/-1 selects the flows"
+                                                + " with this cookie",
+                                        text,
+                                        token.position(),
+                                        token.length());
                             }
+                            cookieSet = token;
+                            cookie = number;
+                        } else {
+                            if (adding) {
+                                throw new FlowParseException(
+                                        "cookie=" + value + ": a cookie mask selects flows to change or delete;"
+                                                + " add-flow sets a cookie (cookie=" + value.substring(0, slash) + ")",
+                                        text,
+                                        token.valuePosition() + slash,
+                                        value.length() - slash);
+                            }
+                            cookieSelect = token;
+                            cookie = number;
                             String mask = value.substring(slash + 1);
-                            cookieMask = mask.equals("-1") ? -1L : MatchParser.number(mask, "cookie mask", 0, -1L);
+                            try {
+                                cookieMask = mask.equals("-1") ? -1L : MatchParser.maskNumber(mask, "cookie", 64);
+                            } catch (IllegalArgumentException e) {
+                                throw new FlowParseException(
+                                        e.getMessage(),
+                                        text,
+                                        token.valuePosition() + slash + 1,
+                                        Math.max(1, mask.length()));
+                            }
+                        }
+                        if (cookieSet != null && cookieSelect != null) {
+                            Token other = token == cookieSet ? cookieSelect : cookieSet;
+                            throw new FlowParseException(
+                                    "mod-flows takes cookie=VALUE/MASK to select flows or cookie=VALUE to set their"
+                                            + " cookie, not both (the other here: cookie=" + other.value() + ")",
+                                    text,
+                                    token.position(),
+                                    token.length());
                         }
                     }
-                    case "out_port" -> {
-                        if (adding) {
-                            throw new IllegalArgumentException("out_port selects flows; add-flow does not take it");
-                        }
-                        outPort = Ports.parse(value);
-                    }
+                    case "out_port" -> outPort = Ports.parse(value);
                     case "duration" -> {
                         if (!value.matches("\\d+(\\.\\d{1,3})?s")) {
                             throw new IllegalArgumentException("duration=" + value + " is not seconds (like 52.123s)");
@@ -109,7 +162,7 @@ public final class FlowParser {
                     case "n_bytes" -> stats[2] = MatchParser.number(value, key, 0, -1L);
                     case "idle_age" -> stats[3] = MatchParser.number(value, key, 0, 65535);
                     case "hard_age" -> stats[4] = MatchParser.number(value, key, 0, 65535);
-                    default -> throw MatchParser.unknown(token, text);
+                    default -> throw MatchParser.unknown(token, text, KEYWORDS.subList(0, 6));
                 }
             } catch (FlowParseException e) {
                 throw e;
@@ -119,17 +172,6 @@ public final class FlowParser {
         }
         Match match = MatchParser.parse(matchTokens, text);
         int flowTable = table < 0 ? (adding ? 0 : FlowMod.ALL_TABLES) : table;
-        if (adding && flowTable == FlowMod.ALL_TABLES) {
-            Token at = tokens.stream()
-                    .filter(t -> t.key().equals("table"))
-                    .findFirst()
-                    .orElseThrow();
-            throw new FlowParseException(
-                    "table 255 does not exist (tables are 0 to 254)",
-                    text,
-                    at.valuePosition(),
-                    at.value().length());
-        }
         List<Action> actions = List.of();
         if (actionsToken != null) {
             if (deleting) {
@@ -147,12 +189,50 @@ public final class FlowParser {
             } catch (FlowParseException e) {
                 throw e.within(text, offset);
             }
-        } else if (adding || command == FlowMod.Command.MODIFY || command == FlowMod.Command.MODIFY_STRICT) {
+        } else if (adding || modifying) {
             throw new FlowParseException(
                     "must specify an action (actions=...; actions=drop to drop)", text, text.length(), 1);
         }
         return new FlowMod(
                 command, flowTable, match, priority, cookie, cookieMask, actions, idleTimeout, hardTimeout, outPort);
+    }
+
+    /** A table number: 0 to 254 for a flow to add, or 255 too (every table) for flows to change or delete. */
+    private static int table(String value, boolean adding) {
+        long table = MatchParser.number(value, "table", 0, -1L);
+        if (Long.compareUnsigned(table, adding ? FlowMod.ALL_TABLES - 1 : FlowMod.ALL_TABLES) > 0) {
+            throw new IllegalArgumentException("table " + Long.toUnsignedString(table)
+                    + " does not exist (tables are 0 to 254" + (adding ? ")" : "; 255 means every table)"));
+        }
+        return (int) table;
+    }
+
+    /**
+     * Refuses what a command does not take, as ovs-ofctl does (lib/ofp-flow.c, parse_ofp_str__: out_port only to
+     * select flows to delete; priority not in a loose delete; timeouts not in a delete), with a message saying why.
+     */
+    private static void refuseForCommand(Token token, FlowMod.Command command, String text) {
+        String problem = switch (token.key()) {
+            case "out_port" ->
+                command == FlowMod.Command.ADD
+                        ? "out_port selects flows to delete; add-flow does not take it"
+                        : command == FlowMod.Command.MODIFY || command == FlowMod.Command.MODIFY_STRICT
+                                ? "out_port selects flows to delete; mod-flows does not take it"
+                                : null;
+            case "priority" ->
+                command == FlowMod.Command.DELETE
+                        ? "priority selects nothing in a del-flows without --strict (it deletes every flow"
+                                + " within the match whatever its priority)"
+                        : null;
+            case "idle_timeout", "hard_timeout" ->
+                command == FlowMod.Command.DELETE || command == FlowMod.Command.DELETE_STRICT
+                        ? token.key() + " does not select flows; del-flows does not take it"
+                        : null;
+            default -> null;
+        };
+        if (problem != null) {
+            throw new FlowParseException(problem, text, token.position(), token.length());
+        }
     }
 
     /**

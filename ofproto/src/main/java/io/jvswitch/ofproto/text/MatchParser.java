@@ -65,13 +65,24 @@ public final class MatchParser {
                 token.key().length());
     }
 
+    /** As {@link #unknown(Token, String)}, where the text may also hold {@code keywords} ({@code table=1}). */
+    static FlowParseException unknown(Token token, String text, List<String> keywords) {
+        return new FlowParseException(
+                "unknown keyword or field '" + token.key() + "' (keywords: " + String.join(", ", keywords)
+                        + "; fields: " + String.join(", ", Field.ovsNames())
+                        + "; shorthands: ip, ipv6, arp, icmp, icmp6, tcp, udp, sctp, tcp6, udp6, sctp6)",
+                text,
+                token.position(),
+                token.key().length());
+    }
+
     /** Builds the match from the tokens that are match keys ({@link #isMatchKey}); {@code text} is for errors. */
     public static Match parse(List<Token> tokens, String text) {
         Match.Builder match = Match.builder();
         Map<Field, Token> seen = new HashMap<>();
         List<Token> fields = new ArrayList<>();
-        int ethType = -1;
-        int nwProto = -1;
+        Protocol ethType = new Protocol(Field.DL_TYPE);
+        Protocol nwProto = new Protocol(Field.NW_PROTO);
         for (Token token : tokens) {
             int[] shorthand = SHORTHANDS.get(token.key());
             if (shorthand != null) {
@@ -82,9 +93,9 @@ public final class MatchParser {
                             token.position(),
                             token.length());
                 }
-                ethType = setProtocol(match, Field.DL_TYPE, ethType, shorthand[0], token, text);
+                ethType.set(match, shorthand[0], token, text);
                 if (shorthand[1] >= 0) {
-                    nwProto = setProtocol(match, Field.NW_PROTO, nwProto, shorthand[1], token, text);
+                    nwProto.set(match, shorthand[1], token, text);
                 }
                 continue;
             }
@@ -109,6 +120,9 @@ public final class MatchParser {
             }
             try {
                 parseField(match, field, token.key(), token.value());
+            } catch (ValueException e) {
+                throw new FlowParseException(
+                        e.getMessage(), text, token.valuePosition() + e.offset, Math.max(1, e.length));
             } catch (IllegalArgumentException e) {
                 throw new FlowParseException(
                         e.getMessage(),
@@ -117,17 +131,17 @@ public final class MatchParser {
                         token.value().length());
             }
             if (field == Field.DL_TYPE) {
-                ethType = setProtocol(match, Field.DL_TYPE, ethType, (int) match.get(Field.DL_TYPE), token, text);
+                ethType.set(match, (int) match.get(Field.DL_TYPE), token, text);
             } else if (field == Field.NW_PROTO || field == Field.ARP_OP) {
-                nwProto = setProtocol(match, Field.NW_PROTO, nwProto, (int) match.get(Field.NW_PROTO), token, text);
+                nwProto.set(match, (int) match.get(Field.NW_PROTO), token, text);
             }
         }
         Match built = match.build();
         for (Token token : fields) {
             Field field = Field.byName(token.key());
-            int fieldNwProto = field == Field.NW_PROTO || field == Field.ARP_OP ? -1 : nwProto;
-            if (!field.prerequisite().satisfiedBy(ethType, fieldNwProto)
-                    && !(field == Field.ARP_OP && ethType == 0x0806)) {
+            int fieldNwProto = field == Field.NW_PROTO || field == Field.ARP_OP ? -1 : nwProto.value;
+            if (!field.prerequisite().satisfiedBy(ethType.value, fieldNwProto)
+                    && !(field == Field.ARP_OP && ethType.value == 0x0806)) {
                 throw new FlowParseException(
                         token.key() + " requires " + field.prerequisite().description() + " in the match",
                         text,
@@ -151,17 +165,56 @@ public final class MatchParser {
         };
     }
 
-    private static int setProtocol(
-            Match.Builder match, Field field, int current, int wanted, Token token, String text) {
-        if (current >= 0 && current != wanted) {
-            throw new FlowParseException(
-                    token.key() + " contradicts an earlier " + field.ovsName() + " in this match",
-                    text,
-                    token.position(),
-                    token.length());
+    /**
+     * {@code dl_type} or {@code nw_proto} as the shorthands and fields of one match set it, and the token that set it
+     * first, so that a contradiction can name both.
+     */
+    private static final class Protocol {
+        private final Field field;
+        int value = -1;
+        private Token by;
+
+        Protocol(Field field) {
+            this.field = field;
         }
-        match.set(field, wanted);
-        return wanted;
+
+        void set(Match.Builder match, int wanted, Token token, String text) {
+            if (value >= 0 && value != wanted) {
+                throw new FlowParseException(
+                        label(token) + " contradicts " + label(by) + ": " + field.ovsName() + " cannot be both "
+                                + show(wanted) + " and " + show(value),
+                        text,
+                        token.position(),
+                        token.length());
+            }
+            if (value < 0) {
+                by = token;
+            }
+            value = wanted;
+            match.set(field, wanted);
+        }
+
+        private String show(int protocol) {
+            return field == Field.DL_TYPE ? String.format("0x%04x", protocol) : Integer.toString(protocol);
+        }
+
+        private static String label(Token token) {
+            return token.value() == null ? token.key() : token.key() + "=" + token.value();
+        }
+    }
+
+    /** A value that is wrong in one part (a mask, after the '/'): where that part starts within the value, and its length. */
+    private static final class ValueException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        final int offset;
+        final int length;
+
+        ValueException(String message, int offset, int length) {
+            super(message);
+            this.offset = offset;
+            this.length = length;
+        }
     }
 
     /** Parses one field's value (and mask) into the match. */
@@ -170,8 +223,45 @@ public final class MatchParser {
         String valueText = slash < 0 ? text : text.substring(0, slash);
         String maskText = slash < 0 ? null : text.substring(slash + 1);
         if (maskText != null && !field.maskable() && field != Field.VLAN_TCI) {
-            throw new IllegalArgumentException(name + " cannot be masked");
+            throw new ValueException(
+                    name + " cannot be masked (it matches exactly or not at all)", slash, text.length() - slash);
         }
+        if (maskText != null && maskText.isEmpty()) {
+            throw new ValueException(
+                    name + ": nothing after '/' (expected a mask"
+                            + (field.kind() == Field.Kind.IPV4 || field.kind() == Field.Kind.IPV6
+                                    ? " or a prefix length)"
+                                    : ")"),
+                    slash,
+                    1);
+        }
+        if (valueText.isEmpty()) {
+            throw new ValueException(name + ": nothing before '/' (expected a value)", 0, 1);
+        }
+        if (maskText != null) {
+            try {
+                parseValueAndMask(match, field, name, valueText, maskText);
+            } catch (MaskException e) {
+                throw new ValueException(e.getMessage(), slash + 1, maskText.length());
+            } catch (IllegalArgumentException e) {
+                throw new ValueException(e.getMessage(), 0, slash);
+            }
+            return;
+        }
+        parseValueAndMask(match, field, name, valueText, null);
+    }
+
+    /** A mask that cannot be read. */
+    private static final class MaskException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        MaskException(String message) {
+            super(message);
+        }
+    }
+
+    private static void parseValueAndMask(
+            Match.Builder match, Field field, String name, String valueText, String maskText) {
         switch (field) {
             case DL_VLAN -> {
                 long vid = number(valueText, name, 0, 0xffff);
@@ -193,20 +283,39 @@ public final class MatchParser {
                 long mask = matchMask(match, Field.VLAN_TCI);
                 match.setMasked(Field.VLAN_TCI, (tci & 0x0fff) | FlowKey.VLAN_CFI | (pcp << 13), mask | 0xf000);
             }
-            case NW_TOS -> match.set(Field.NW_TOS, number(valueText, name, 0, 255) >>> 2);
+            case NW_TOS -> {
+                long tos = number(valueText, name, 0, 255);
+                if ((tos & 3) != 0) {
+                    throw new IllegalArgumentException(name + "=" + valueText
+                            + " is not a multiple of 4 (nw_tos is the DSCP part of the ToS byte; ECN is nw_ecn)");
+                }
+                match.set(Field.NW_TOS, tos >>> 2);
+            }
             default -> {
                 switch (field.kind()) {
-                    case PORT -> match.set(field, Ports.parse(valueText));
-                    case MAC ->
+                    case PORT -> {
+                        try {
+                            match.set(field, Ports.parse(valueText));
+                        } catch (IllegalArgumentException e) {
+                            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+                        }
+                    }
+                    case MAC -> {
+                        long value = mac(valueText, name);
                         match.setMasked(
-                                field, mac(valueText, name), maskText == null ? field.fullMask() : mac(maskText, name));
-                    case IPV4 ->
-                        match.setMasked(field, ipv4(valueText, name), maskText == null ? -1 : ipv4Mask(maskText, name));
+                                field,
+                                value,
+                                maskText == null ? field.fullMask() : mask(() -> mac(maskText, name + " mask")));
+                    }
+                    case IPV4 -> {
+                        long value = ipv4(valueText, name);
+                        match.setMasked(field, value, maskText == null ? -1 : mask(() -> ipv4Mask(maskText, name)));
+                    }
                     case IPV6 -> ipv6(match, field, valueText, maskText, name);
                     default -> {
                         long max = field.fullMask();
                         long value = number(valueText, name, 0, max);
-                        long mask = maskText == null ? max : number(maskText, name + " mask", 0, max);
+                        long mask = maskText == null ? max : mask(() -> maskNumber(maskText, name, field.bits()));
                         match.setMasked(field, value, mask);
                     }
                 }
@@ -214,8 +323,33 @@ public final class MatchParser {
         }
     }
 
+    /** Reads a mask: its failure is the mask's. */
+    private static long mask(java.util.function.LongSupplier parse) {
+        try {
+            return parse.getAsLong();
+        } catch (IllegalArgumentException e) {
+            throw new MaskException(e.getMessage());
+        }
+    }
+
     private static long matchMask(Match.Builder match, Field field) {
         return match.has(field) ? match.build().getMask(field) : 0;
+    }
+
+    /** A mask written as a number, for a field of {@code bits} bits: {@code reg0=1/0xff}. */
+    static long maskNumber(String text, String name, int bits) {
+        long mask;
+        try {
+            mask = text.startsWith("0x") || text.startsWith("0X")
+                    ? Long.parseUnsignedLong(text.substring(2), 16)
+                    : Long.parseUnsignedLong(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": mask '" + text + "' is not a number");
+        }
+        if (bits < 64 && (mask >>> bits) != 0) {
+            throw new IllegalArgumentException(name + ": mask " + text + " does not fit in " + bits + " bits");
+        }
+        return mask;
     }
 
     /** A number in decimal or 0x-hexadecimal within {@code [min, max]} ({@code max} taken unsigned). */
@@ -255,8 +389,22 @@ public final class MatchParser {
         if (text.indexOf('.') >= 0) {
             return ipv4(text, name + " mask");
         }
-        int prefix = (int) number(text, name + " prefix", 0, 32);
+        int prefix = prefix(text, name, 32);
         return prefix == 0 ? 0 : Integer.toUnsignedLong(-1 << (32 - prefix));
+    }
+
+    /** A prefix length, 0 to {@code bits}. */
+    private static int prefix(String text, String name, int bits) {
+        if (!text.matches("[0-9]{1,3}")) {
+            throw new IllegalArgumentException(
+                    name + ": '" + text + "' is neither a mask nor a prefix length (0 to " + bits + ")");
+        }
+        int prefix = Integer.parseInt(text);
+        if (prefix > bits) {
+            throw new IllegalArgumentException(
+                    name + ": prefix length " + prefix + " is out of range (0 to " + bits + ")");
+        }
+        return prefix;
     }
 
     private static void ipv6(Match.Builder match, Field field, String valueText, String maskText, String name) {
@@ -265,11 +413,16 @@ public final class MatchParser {
         long maskLow = -1;
         if (maskText != null) {
             if (maskText.indexOf(':') >= 0) {
-                ByteBuffer mask = ByteBuffer.wrap(ipv6Bytes(maskText, name + " mask"));
+                ByteBuffer mask;
+                try {
+                    mask = ByteBuffer.wrap(ipv6Bytes(maskText, name + " mask"));
+                } catch (IllegalArgumentException e) {
+                    throw new MaskException(e.getMessage());
+                }
                 maskHigh = mask.getLong();
                 maskLow = mask.getLong();
             } else {
-                int prefix = (int) number(maskText, name + " prefix", 0, 128);
+                int prefix = (int) mask(() -> prefix(maskText, name, 128));
                 maskHigh = prefix >= 64 ? -1L : prefix == 0 ? 0 : -1L << (64 - prefix);
                 maskLow = prefix <= 64 ? 0 : -1L << (128 - prefix);
             }

@@ -7,7 +7,8 @@ import io.jvswitch.ofproto.table.Rule;
 
 /**
  * Prints flows as ovs-ofctl does: {@code dump-flows} lines with their counters and ages, and the counter-free form
- * that {@code add-flow} takes and {@code diff-flows} prints.
+ * that {@code add-flow} takes ({@code diff-flows} prints flows its own way: {@link
+ * io.jvswitch.ofproto.table.FlowDiff}).
  */
 public final class RuleFormatter {
     /** NXM's encoding of ages saturates here: ages of 65534 seconds and more print as 65534. */
@@ -59,7 +60,7 @@ public final class RuleFormatter {
     }
 
     /**
-     * A flow as add-flow takes it, for saving and diffing: {@code table=21, priority=1,dl_vlan=1
+     * A flow as add-flow takes it, for saving: {@code table=21, priority=1,dl_vlan=1
      * actions=strip_vlan,...}, with cookie and timeouts when set.
      */
     public static String addFlowLine(Rule rule) {
