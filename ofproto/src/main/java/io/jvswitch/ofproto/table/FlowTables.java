@@ -239,7 +239,8 @@ public final class FlowTables {
         Rule existing = tables.get(mod.table()).findExactly(mod.match(), mod.priority());
         if (existing != null) {
             // The same list instance when a cached learn replays its flow: no need to compare the actions one by one.
-            boolean sameActions = existing.actions() == mod.actions() || existing.actions().equals(mod.actions());
+            boolean sameActions =
+                    existing.actions() == mod.actions() || existing.actions().equals(mod.actions());
             if (sameActions
                     && existing.cookie() == mod.cookie()
                     && existing.idleTimeout() == mod.idleTimeout()

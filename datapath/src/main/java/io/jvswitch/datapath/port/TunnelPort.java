@@ -1,0 +1,138 @@
+package io.jvswitch.datapath.port;
+
+import io.jvswitch.datapath.Underlay;
+import io.jvswitch.tunnel.TunnelConfig;
+import io.jvswitch.tunnel.TunnelKey;
+import io.jvswitch.tunnel.TunnelType;
+import io.jvswitch.tunnel.encap.Encapsulator;
+import io.jvswitch.tunnel.encap.HeaderTemplate;
+import io.jvswitch.wire.DropReason;
+import io.jvswitch.wire.PacketBuffer;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A GRE, VXLAN or GRE-in-UDP tunnel interface with Open vSwitch's options ({@code remote_ip}, {@code local_ip},
+ * {@code key}/{@code in_key}/{@code out_key}, {@code csum}, {@code tos}, {@code ttl}, {@code df_default}, {@code
+ * dst_port}). Sending encapsulates from a header template built once per destination: the remote address, or — for
+ * {@code remote_ip=flow}, and for a VXLAN group once the flows have learned where a MAC lives — the flow's {@code
+ * tun_dst}.
+ */
+public final class TunnelPort extends Port {
+    private final TunnelConfig config;
+    private final AtomicInteger sequence = new AtomicInteger();
+    private final Map<InetAddress, Encapsulator> encapsulators = new HashMap<>();
+
+    public TunnelPort(String name, TunnelConfig config) {
+        super(name, typeOf(config.type()), config.options());
+        this.config = config;
+    }
+
+    private static PortType typeOf(TunnelType type) {
+        return switch (type) {
+            case GRE -> PortType.GRE;
+            case VXLAN -> PortType.VXLAN;
+            case GRE_UDP -> PortType.GRE_UDP;
+        };
+    }
+
+    public TunnelConfig config() {
+        return config;
+    }
+
+    /** True when the remote is a multicast group (a flood-and-learn VXLAN VTEP). */
+    public boolean remoteIsGroup() {
+        return config.remoteIp() != null && config.remoteIp().isMulticastAddress();
+    }
+
+    /**
+     * Encapsulates the frame in {@code packet} (in place) and sends it over the underlay.
+     *
+     * @param tunnelId the flow's tun_id: the key when {@code out_key=flow}
+     * @param flowDestination the flow's tun_dst (IPv4, 0 for none): the destination for {@code remote_ip=flow}, and
+     *     for a group tunnel once the destination is known
+     * @return null when sent, else why not
+     */
+    public DropReason send(PacketBuffer packet, long tunnelId, int flowDestination, Underlay underlay) {
+        InetAddress destination = config.remoteIp();
+        if (flowDestination != 0 && (destination == null || remoteIsGroup())) {
+            destination = ipv4(flowDestination);
+        }
+        if (destination == null) {
+            counters().transmitDropped();
+            return io.jvswitch.datapath.DatapathDrop.TUNNEL_NO_DESTINATION;
+        }
+        Encapsulator encapsulator = encapsulators.get(destination);
+        if (encapsulator == null) {
+            InetAddress source = config.localIp() != null ? config.localIp() : underlay.localAddress(destination);
+            HeaderTemplate template = new HeaderTemplate(
+                    config, source, destination, underlay.localMac(), underlay.nextHopMac(destination));
+            encapsulator = new Encapsulator(template, sequence);
+            encapsulators.put(destination, encapsulator);
+        }
+        int innerLength = packet.length();
+        // The outer IP packet: the inner frame plus every outer header but the outer Ethernet one.
+        if (innerLength + encapsulator.template().overhead() > underlay.mtu()) {
+            counters().transmitDropped();
+            return io.jvswitch.datapath.DatapathDrop.TUNNEL_MTU_EXCEEDED;
+        }
+        DropReason problem = encapsulator.encapsulate(packet, tunnelId);
+        if (problem != null) {
+            counters().transmitDropped();
+            return problem;
+        }
+        counters().sent(innerLength);
+        underlay.send(packet.memory(), packet.start(), packet.length());
+        return null;
+    }
+
+    /**
+     * True when a packet decapsulated with these outer addresses and key belongs to this port, as Open vSwitch
+     * demultiplexes: the remote matches (or is {@code flow}, or a group), the local address matches (or is unset), and
+     * the key is accepted ({@code in_key=flow} takes any; a fixed key must be equal; no key means key 0).
+     */
+    public boolean accepts(InetAddress outerSource, InetAddress outerDestination, long key, boolean keyPresent) {
+        InetAddress remote = config.remoteIp();
+        if (remote != null && !remote.isMulticastAddress() && !remote.equals(outerSource)) {
+            return false;
+        }
+        if (config.localIp() != null
+                && outerDestination != null
+                && !outerDestination.isMulticastAddress()
+                && !config.localIp().equals(outerDestination)) {
+            return false;
+        }
+        TunnelKey inKey = config.inKey();
+        return switch (inKey.kind()) {
+            case FLOW -> true;
+            case FIXED -> keyPresent && key == inKey.value();
+            case NONE -> !keyPresent || key == 0;
+        };
+    }
+
+    /** How specific this port is for demultiplexing: an exact remote and key beat {@code flow}. */
+    public int specificity() {
+        int score = 0;
+        if (config.remoteIp() != null && !remoteIsGroup()) {
+            score += 2;
+        }
+        if (!config.inKey().isFlow()) {
+            score += 1;
+        }
+        return score;
+    }
+
+    private static InetAddress ipv4(int address) {
+        try {
+            return Inet4Address.getByAddress(
+                    new byte[] {(byte) (address >>> 24), (byte) (address >>> 16), (byte) (address >>> 8), (byte) address
+                    });
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // four bytes are always an address
+        }
+    }
+}
