@@ -82,6 +82,10 @@ public final class Translator {
         private final List<Rule> rules = new ArrayList<>();
         private final List<SideEffect> sideEffects = new ArrayList<>();
         private final StringBuilder trace;
+        /** The trace as a tree, printed at the end; {@link #under} is where the next line goes. */
+        private final List<TraceLine> traceLines = new ArrayList<>();
+
+        private List<TraceLine> under = traceLines;
         private long committedTunnel = -1;
         private int resubmits;
         private boolean lastLookupMissed;
@@ -105,6 +109,9 @@ public final class Translator {
                 trace.append("Flow: ").append(FlowFormatter.format(original)).append('\n');
             }
             enterBridge(firstBridge, 0);
+            if (trace != null) {
+                TraceLine.print(trace, traceLines, 0);
+            }
             if (error != null) {
                 actions.clear();
             }
@@ -131,79 +138,88 @@ public final class Translator {
                         .append(translation.actionsText())
                         .append('\n');
                 if (error != null) {
-                    trace.append("Translation failed: ")
+                    trace.append("Translation failed (")
                             .append(error.description())
-                            .append('\n');
+                            .append("), packet is dropped.\n");
                 }
             }
             return translation;
         }
 
-        private void enterBridge(BridgeView bridge, int indent) {
-            if (trace != null) {
-                String header = "bridge(\"" + bridge.name() + "\")";
-                trace.append('\n').append(" ".repeat(indent)).append(header).append('\n');
-                trace.append(" ".repeat(indent))
-                        .append("-".repeat(header.length()))
-                        .append('\n');
-            }
-            lookup(bridge, 0, 0, indent);
+        private void enterBridge(BridgeView bridge, int depth) {
+            List<TraceLine> outer = under;
+            report(TraceLine.Kind.BRIDGE, "bridge(\"" + bridge.name() + "\")");
+            lookup(bridge, 0, depth);
+            under = outer;
         }
 
-        private void line(int indent, String text) {
+        /** Adds a line to the trace, if there is one, and makes the lines that follow go under it. */
+        private void report(TraceLine.Kind kind, String text) {
             if (trace != null) {
-                trace.append(" ".repeat(indent)).append(text).append('\n');
+                TraceLine line = new TraceLine(kind, text);
+                under.add(line);
+                if (!kind.terminal()) {
+                    under = line.children;
+                }
             }
+        }
+
+        private void note(String text) {
+            report(TraceLine.Kind.NOTE, text);
+        }
+
+        private void traceError(String text) {
+            report(TraceLine.Kind.ERROR, text);
         }
 
         /** Looks {@code table} up and runs the winner's actions; {@code depth} counts nested resubmits. */
-        private void lookup(BridgeView bridge, int table, int depth, int indent) {
+        private void lookup(BridgeView bridge, int table, int depth) {
+            List<TraceLine> outer = under;
             FlowTables tables = bridge.tables();
             Rule rule = tables.lookup(table, working, wildcards);
             String number = String.format("%2d. ", table);
             if (rule == null) {
                 lastLookupMissed = true;
-                line(indent, number + "No match.");
-                line(indent + 4, "drop");
+                report(TraceLine.Kind.TABLE, number + "No match.");
+                report(TraceLine.Kind.ACTION, "drop");
+                under = outer;
                 return;
             }
             lastLookupMissed = false;
             rules.add(rule);
             if (trace != null) {
                 String match = MatchFormatter.format(rule.match(), -1);
-                line(
-                        indent,
+                report(
+                        TraceLine.Kind.TABLE,
                         number + (match.isEmpty() ? "" : match + ", ") + "priority " + rule.priority()
                                 + (rule.cookie() != 0 ? ", cookie 0x" + Long.toHexString(rule.cookie()) : ""));
             }
-            execute(bridge, rule.actions(), table, depth, indent + 4);
+            execute(bridge, rule.actions(), table, depth);
+            under = outer;
         }
 
-        private void execute(BridgeView bridge, List<Action> list, int table, int depth, int indent) {
+        private void execute(BridgeView bridge, List<Action> list, int table, int depth) {
             if (list.isEmpty()) {
-                line(indent, "drop");
+                report(TraceLine.Kind.ACTION, "drop");
             }
             for (int i = 0; i < list.size() && !stopped; i++) {
                 Action action = list.get(i);
-                boolean last = i == list.size() - 1;
                 if (trace != null) {
-                    StringBuilder text = new StringBuilder();
-                    action.format(text);
-                    line(indent, text.toString());
+                    report(TraceLine.Kind.ACTION, action.text());
                 }
                 switch (action) {
-                    case Output(int port) -> output(bridge, port, depth, indent);
+                    case Output(int port) -> output(bridge, port, depth);
                     case OutputField(var source) -> {
                         SubFields.markRead(wildcards, source);
-                        output(bridge, (int) SubFields.read(working, source), depth, indent);
+                        output(bridge, (int) SubFields.read(working, source), depth);
                     }
                     case Controller(int maxLength) -> {
                         commit(false);
                         actions.add(new DatapathAction.Controller(maxLength));
                     }
                     case Resubmit(int port, int resubmitTable) ->
-                        resubmit(bridge, port, resubmitTable < 0 ? table : resubmitTable, depth, indent, last);
-                    case GotoTable(int next) -> resubmit(bridge, -1, next, depth, indent, true);
+                        resubmit(bridge, port, resubmitTable < 0 ? table : resubmitTable, depth);
+                    case GotoTable(int next) -> resubmit(bridge, -1, next, depth);
                     case ModVlanVid(int vid) -> {
                         int tci = (int) working.get(Field.VLAN_TCI);
                         int pcp = (tci & FlowKey.VLAN_CFI) != 0 ? tci & 0xe000 : 0;
@@ -233,9 +249,9 @@ public final class Translator {
                     case ModNwSrc(int ip) -> working.set(Field.NW_SRC, Integer.toUnsignedLong(ip));
                     case ModNwDst(int ip) -> working.set(Field.NW_DST, Integer.toUnsignedLong(ip));
                     case ModNwTos(int tos) -> working.set(Field.NW_TOS, tos >>> 2);
-                    case DecTtl decTtl -> decrementTtl(indent);
+                    case DecTtl decTtl -> decrementTtl();
                     case Note note -> {}
-                    case Learn learn -> learn(bridge, learn, indent);
+                    case Learn learn -> learn(bridge, learn);
                 }
             }
         }
@@ -259,11 +275,11 @@ public final class Translator {
             working.set(field, (current & ~set.mask()) | set.value());
         }
 
-        private void decrementTtl(int indent) {
+        private void decrementTtl() {
             SubFields.markRead(wildcards, Field.NW_TTL);
             int ttl = (int) working.get(Field.NW_TTL);
             if (ttl <= 1) {
-                line(indent + 1, "-> TTL is " + ttl + ": the packet is dropped and the rest of its actions skipped");
+                note("TTL is " + ttl + ": the packet is dropped and the rest of its actions skipped");
                 error = XlateDrop.TTL_EXCEEDED;
                 stopped = true;
                 return;
@@ -271,15 +287,15 @@ public final class Translator {
             working.set(Field.NW_TTL, ttl - 1);
         }
 
-        private void resubmit(BridgeView bridge, int port, int table, int depth, int indent, boolean tail) {
+        private void resubmit(BridgeView bridge, int port, int table, int depth) {
             if (depth + 1 > MAX_DEPTH) {
-                line(indent + 1, ">>>> over max translation depth " + MAX_DEPTH + " <<<<");
+                traceError("over max translation depth " + MAX_DEPTH);
                 error = XlateDrop.RESUBMIT_DEPTH;
                 stopped = true;
                 return;
             }
             if (++resubmits > MAX_RESUBMITS) {
-                line(indent + 1, ">>>> over " + MAX_RESUBMITS + " resubmit actions <<<<");
+                traceError("over " + MAX_RESUBMITS + " resubmit actions");
                 error = XlateDrop.RESUBMIT_LIMIT;
                 stopped = true;
                 return;
@@ -288,23 +304,21 @@ public final class Translator {
             if (port >= 0) {
                 working.set(Field.IN_PORT, port);
             }
-            // A resubmit that ends its action list continues at the same indentation, as a trace of a pipeline reads;
-            // one in the middle of a list nests, since the actions after it run when it returns.
-            lookup(bridge, table, depth + 1, tail ? indent - 4 : indent);
+            lookup(bridge, table, depth + 1);
             if (port >= 0) {
                 working.set(Field.IN_PORT, inPort);
             }
         }
 
-        private void output(BridgeView bridge, int port, int depth, int indent) {
+        private void output(BridgeView bridge, int port, int depth) {
             int inPort = (int) working.get(Field.IN_PORT);
             switch (port) {
-                case Ports.IN_PORT -> physical(bridge, inPort, indent);
-                case Ports.NORMAL -> normal(bridge, inPort, indent);
+                case Ports.IN_PORT -> physical(bridge, inPort);
+                case Ports.NORMAL -> normal(bridge, inPort);
                 case Ports.FLOOD, Ports.ALL -> {
                     for (int each : bridge.portNumbers()) {
                         if (each != inPort && !(port == Ports.FLOOD && bridge.noFlood(each))) {
-                            physicalOrPatch(bridge, each, depth, indent);
+                            physicalOrPatch(bridge, each, depth);
                         }
                     }
                 }
@@ -312,21 +326,21 @@ public final class Translator {
                     commit(false);
                     actions.add(new DatapathAction.Controller(65535));
                 }
-                case Ports.NONE, Ports.TABLE -> line(indent + 1, "-> output to " + Ports.name(port) + " ignored");
+                case Ports.NONE, Ports.TABLE -> note("output to " + Ports.name(port) + " ignored");
                 default -> {
                     if (port == inPort) {
-                        line(indent + 1, "-> skipping output to input port");
+                        note("skipping output to input port");
                         return;
                     }
-                    physicalOrPatch(bridge, port, depth, indent);
+                    physicalOrPatch(bridge, port, depth);
                 }
             }
         }
 
-        private void physicalOrPatch(BridgeView bridge, int port, int depth, int indent) {
+        private void physicalOrPatch(BridgeView bridge, int port, int depth) {
             BridgeView.PatchPeer peer = bridge.patchPeer(port);
             if (peer == null) {
-                physical(bridge, port, indent);
+                physical(bridge, port);
                 return;
             }
             if (depth + 1 > MAX_DEPTH) {
@@ -344,14 +358,7 @@ public final class Translator {
             }
             working.word(FlowKey.TUN_ID, 0);
             working.word(FlowKey.TUN_IPV4, 0);
-            if (trace != null) {
-                String header = "bridge(\"" + peer.bridge().name() + "\")";
-                trace.append('\n').append(" ".repeat(indent)).append(header).append('\n');
-                trace.append(" ".repeat(indent))
-                        .append("-".repeat(header.length()))
-                        .append('\n');
-            }
-            lookup(peer.bridge(), 0, depth + 1, indent);
+            enterBridge(peer.bridge(), depth + 1);
             long[] words = working.words();
             for (int w = 0; w < FlowKey.WORDS; w++) {
                 if (w == FlowKey.IN_PORT
@@ -364,32 +371,30 @@ public final class Translator {
             }
         }
 
-        private void physical(BridgeView bridge, int port, int indent) {
+        private void physical(BridgeView bridge, int port) {
             boolean tunnel = bridge.isTunnel(port);
             commit(tunnel);
             actions.add(new DatapathAction.Output(port));
             if (tunnel) {
-                line(
-                        indent + 1,
-                        "-> output to tunnel port " + bridge.portName(port) + ", key 0x"
-                                + Long.toHexString(working.get(Field.TUN_ID)));
+                note("output to tunnel port " + bridge.portName(port) + ", key 0x"
+                        + Long.toHexString(working.get(Field.TUN_ID)));
             }
         }
 
-        private void normal(BridgeView bridge, int inPort, int indent) {
+        private void normal(BridgeView bridge, int inPort) {
             BridgeView.NormalSwitch normal = bridge.normal();
             if (normal == null) {
-                line(indent + 1, "-> this bridge has no NORMAL switch: dropping");
+                note("this bridge has no NORMAL switch: dropping");
                 return;
             }
             StringBuilder notes = new StringBuilder();
             int[] ports = normal.forward(working, inPort, wildcards, sideEffects, notes);
             if (!notes.isEmpty()) {
-                line(indent + 1, "-> " + notes);
+                note(notes.toString());
             }
             for (int port : ports) {
                 if (port != inPort) {
-                    physicalOrPatch(bridge, port, 0, indent);
+                    physicalOrPatch(bridge, port, 0);
                 }
             }
         }
@@ -437,7 +442,7 @@ public final class Translator {
             }
         }
 
-        private void learn(BridgeView bridge, Learn learn, int indent) {
+        private void learn(BridgeView bridge, Learn learn) {
             Match.Builder match = Match.builder();
             List<Action> learnedActions = new ArrayList<>();
             for (LearnSpec spec : learn.specs()) {
@@ -482,21 +487,27 @@ public final class Translator {
             try {
                 bridge.tables().learn(flow);
                 sideEffects.add(new SideEffect.LearnFlow(bridge.tables(), flow));
-                line(indent + 1, "-> table=" + flow.table() + " " + learnedText(flow));
+                note("table=" + flow.table() + " " + learnedText(flow));
             } catch (FlowModException e) {
-                line(indent + 1, "-> learn failed: " + e.getMessage());
+                traceError("learn failed: " + e.getMessage());
             }
         }
 
-        /** The learned flow as ovs-appctl's trace shows it: match, priority, timeouts, actions. */
+        /**
+         * The learned flow as ofproto/trace shows it: match, priority, cookie, timeouts as {@code idle=} and {@code
+         * hard=}, actions ({@code vlan_tci=0x0001/0x0fff,dl_dst=fa:16:3e:1f:19:55 priority=1 hard=300 actions=...}).
+         */
         private static String learnedText(FlowMod flow) {
             StringBuilder text = new StringBuilder(MatchFormatter.format(flow.match(), -1));
             text.append(text.isEmpty() ? "" : " ").append("priority=").append(flow.priority());
+            if (flow.cookie() != 0) {
+                text.append(" cookie=0x").append(Long.toHexString(flow.cookie()));
+            }
             if (flow.idleTimeout() != 0) {
-                text.append(" idle_timeout=").append(flow.idleTimeout());
+                text.append(" idle=").append(flow.idleTimeout());
             }
             if (flow.hardTimeout() != 0) {
-                text.append(" hard_timeout=").append(flow.hardTimeout());
+                text.append(" hard=").append(flow.hardTimeout());
             }
             String line = RuleFormatter.addFlowLine(flow);
             text.append(' ').append(line.substring(line.indexOf("actions=")));
