@@ -24,6 +24,7 @@ import io.jvswitch.ofproto.action.Resubmit;
 import io.jvswitch.ofproto.action.SetField;
 import io.jvswitch.ofproto.action.SetTunnel;
 import io.jvswitch.ofproto.action.StripVlan;
+import io.jvswitch.ofproto.action.SubField;
 import io.jvswitch.ofproto.flow.Field;
 import io.jvswitch.ofproto.flow.FlowFormatter;
 import io.jvswitch.ofproto.flow.FlowKey;
@@ -59,6 +60,21 @@ public final class Translator {
     public static final int MAX_DEPTH = 64;
     public static final int MAX_RESUBMITS = 4096;
 
+    /**
+     * The bits of the flow that commits compare with the packet as it arrived (Ethernet addresses, VLAN, IPv4
+     * addresses, ToS, TTL). An action that writes them makes the outcome depend on what the packet had there —
+     * writing the value it already has needs no set action, any other value does — so the written bits go into the
+     * megaflow, as Open vSwitch unwildcards the fields that set_field and its kin write.
+     */
+    private static final long[] COMPARED = new long[FlowKey.WORDS];
+
+    static {
+        for (Field field : List.of(
+                Field.DL_SRC, Field.DL_DST, Field.VLAN_TCI, Field.NW_SRC, Field.NW_DST, Field.NW_TOS, Field.NW_TTL)) {
+            COMPARED[field.word()] |= field.wordMask();
+        }
+    }
+
     private Translator() {}
 
     /** Translates {@code flow} (whose in_port is set) entering {@code bridge}; no trace. */
@@ -78,6 +94,13 @@ public final class Translator {
         private final FlowKey working;
         private final FlowKey committed;
         private final long[] wildcards = new long[FlowKey.WORDS];
+        /**
+         * The bits of {@link #working} that actions wrote: their value comes from the flow tables, or from bits that
+         * are in the megaflow, not from the packet's own bits there. A datapath action that carries a field's value
+         * puts the field's other bits into the megaflow.
+         */
+        private final long[] overwritten = new long[FlowKey.WORDS];
+
         private final List<DatapathAction> actions = new ArrayList<>();
         private final List<Rule> rules = new ArrayList<>();
         private final List<SideEffect> sideEffects = new ArrayList<>();
@@ -223,32 +246,32 @@ public final class Translator {
                     case ModVlanVid(int vid) -> {
                         int tci = (int) working.get(Field.VLAN_TCI);
                         int pcp = (tci & FlowKey.VLAN_CFI) != 0 ? tci & 0xe000 : 0;
-                        working.set(Field.VLAN_TCI, pcp | FlowKey.VLAN_CFI | vid);
+                        write(Field.VLAN_TCI, pcp | FlowKey.VLAN_CFI | vid);
                     }
                     case ModVlanPcp(int pcp) -> {
                         int tci = (int) working.get(Field.VLAN_TCI);
                         int vid = (tci & FlowKey.VLAN_CFI) != 0 ? tci & 0x0fff : 0;
-                        working.set(Field.VLAN_TCI, (pcp << 13) | FlowKey.VLAN_CFI | vid);
+                        write(Field.VLAN_TCI, (pcp << 13) | FlowKey.VLAN_CFI | vid);
                     }
-                    case StripVlan strip -> working.set(Field.VLAN_TCI, 0);
-                    case PopVlan pop -> working.set(Field.VLAN_TCI, 0);
+                    case StripVlan strip -> write(Field.VLAN_TCI, 0);
+                    case PopVlan pop -> write(Field.VLAN_TCI, 0);
                     case PushVlan push -> {
                         if ((working.get(Field.VLAN_TCI) & FlowKey.VLAN_CFI) == 0) {
-                            working.set(Field.VLAN_TCI, FlowKey.VLAN_CFI);
+                            write(Field.VLAN_TCI, FlowKey.VLAN_CFI);
                         }
                     }
-                    case SetTunnel(long id, boolean wide) -> working.set(Field.TUN_ID, id);
+                    case SetTunnel(long id, boolean wide) -> write(Field.TUN_ID, id);
                     case SetField set -> setField(set);
-                    case Load(long value, var destination) -> SubFields.write(working, destination, value);
+                    case Load(long value, var destination) -> write(destination, value);
                     case Move(var source, var destination) -> {
                         SubFields.markRead(wildcards, source);
-                        SubFields.write(working, destination, SubFields.read(working, source));
+                        write(destination, SubFields.read(working, source));
                     }
-                    case ModDlSrc(long mac) -> working.set(Field.DL_SRC, mac);
-                    case ModDlDst(long mac) -> working.set(Field.DL_DST, mac);
-                    case ModNwSrc(int ip) -> working.set(Field.NW_SRC, Integer.toUnsignedLong(ip));
-                    case ModNwDst(int ip) -> working.set(Field.NW_DST, Integer.toUnsignedLong(ip));
-                    case ModNwTos(int tos) -> working.set(Field.NW_TOS, tos >>> 2);
+                    case ModDlSrc(long mac) -> write(Field.DL_SRC, mac);
+                    case ModDlDst(long mac) -> write(Field.DL_DST, mac);
+                    case ModNwSrc(int ip) -> write(Field.NW_SRC, Integer.toUnsignedLong(ip));
+                    case ModNwDst(int ip) -> write(Field.NW_DST, Integer.toUnsignedLong(ip));
+                    case ModNwTos(int tos) -> write(Field.NW_TOS, tos >>> 2);
                     case DecTtl decTtl -> decrementTtl();
                     case Note note -> {}
                     case Learn learn -> learn(bridge, learn);
@@ -263,16 +286,43 @@ public final class Translator {
                 long low = working.word(field.word() + 1);
                 working.word(field.word(), (high & ~set.maskHigh()) | set.valueHigh());
                 working.word(field.word() + 1, (low & ~set.mask()) | set.value());
+                wrote(field.word(), set.maskHigh());
+                wrote(field.word() + 1, set.mask());
                 return;
             }
             if (field == Field.DL_VLAN) { // set_field:V->vlan_vid behaves as mod_vlan_vid
                 int tci = (int) working.get(Field.VLAN_TCI);
                 int pcp = (tci & FlowKey.VLAN_CFI) != 0 ? tci & 0xe000 : 0;
-                working.set(Field.VLAN_TCI, pcp | FlowKey.VLAN_CFI | (set.value() & 0x0fff));
+                write(Field.VLAN_TCI, pcp | FlowKey.VLAN_CFI | (set.value() & 0x0fff));
                 return;
             }
             long current = working.get(field);
             working.set(field, (current & ~set.mask()) | set.value());
+            wrote(field.word(), field.bits() >= 64 ? set.mask() : (set.mask() & field.fullMask()) << field.shift());
+        }
+
+        /** Writes all of {@code field} (up to 64 bits) in the working flow. */
+        private void write(Field field, long value) {
+            working.set(field, value);
+            wrote(field.word(), field.wordMask());
+        }
+
+        /** Writes {@code value}'s low bits into {@code destination} in the working flow. */
+        private void write(SubField destination, long value) {
+            SubFields.write(working, destination, value);
+            long[] bits = new long[FlowKey.WORDS];
+            SubFields.markRead(bits, destination);
+            for (int w = 0; w < FlowKey.WORDS; w++) {
+                if (bits[w] != 0) {
+                    wrote(w, bits[w]);
+                }
+            }
+        }
+
+        /** Records that actions wrote {@code bits} of word {@code word}; see {@link #COMPARED}. */
+        private void wrote(int word, long bits) {
+            overwritten[word] |= bits;
+            wildcards[word] |= bits & COMPARED[word];
         }
 
         private void decrementTtl() {
@@ -284,7 +334,7 @@ public final class Translator {
                 stopped = true;
                 return;
             }
-            working.set(Field.NW_TTL, ttl - 1);
+            write(Field.NW_TTL, ttl - 1);
         }
 
         private void resubmit(BridgeView bridge, int port, int table, int depth) {
@@ -351,13 +401,18 @@ public final class Translator {
             // Across a patch port the packet starts afresh in the peer bridge: its registers, metadata and tunnel
             // metadata are cleared there, and restored here afterwards, as Open vSwitch does.
             FlowKey saved = new FlowKey(working);
+            long[] savedOverwritten = overwritten.clone();
             working.set(Field.IN_PORT, peer.port());
             working.set(Field.METADATA, 0);
             for (int w = FlowKey.REGS; w < FlowKey.REGS + 4; w++) {
                 working.word(w, 0);
+                wrote(w, -1L);
             }
             working.word(FlowKey.TUN_ID, 0);
             working.word(FlowKey.TUN_IPV4, 0);
+            wrote(FlowKey.METADATA, -1L);
+            wrote(FlowKey.TUN_ID, -1L);
+            wrote(FlowKey.TUN_IPV4, -1L);
             enterBridge(peer.bridge(), depth + 1);
             long[] words = working.words();
             for (int w = 0; w < FlowKey.WORDS; w++) {
@@ -367,6 +422,7 @@ public final class Translator {
                         || w == FlowKey.TUN_ID
                         || w == FlowKey.TUN_IPV4) {
                     words[w] = saved.word(w);
+                    overwritten[w] = savedOverwritten[w];
                 }
             }
         }
@@ -415,6 +471,9 @@ public final class Translator {
             committed.set(Field.VLAN_TCI, want ? wantTci : 0);
             if (working.get(Field.DL_SRC) != committed.get(Field.DL_SRC)
                     || working.get(Field.DL_DST) != committed.get(Field.DL_DST)) {
+                // The action carries both addresses, the one left as the packet had it too.
+                SubFields.markRead(wildcards, Field.DL_SRC);
+                SubFields.markRead(wildcards, Field.DL_DST);
                 actions.add(new DatapathAction.SetEthernet(working.get(Field.DL_SRC), working.get(Field.DL_DST)));
                 committed.set(Field.DL_SRC, working.get(Field.DL_SRC));
                 committed.set(Field.DL_DST, working.get(Field.DL_DST));
@@ -435,6 +494,10 @@ public final class Translator {
                 SubFields.markRead(wildcards, Field.NW_TOS);
                 SubFields.markRead(wildcards, Field.NW_ECN);
                 SubFields.markRead(wildcards, Field.NW_TTL);
+            }
+            if (tunnelOutput) {
+                // The key goes out with the packet: what of it the actions did not write is the packet's own.
+                wildcards[FlowKey.TUN_ID] |= ~overwritten[FlowKey.TUN_ID];
             }
             if (tunnelOutput && working.get(Field.TUN_ID) != committedTunnel) {
                 committedTunnel = working.get(Field.TUN_ID);
