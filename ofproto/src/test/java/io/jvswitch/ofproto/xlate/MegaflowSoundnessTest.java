@@ -353,7 +353,7 @@ class MegaflowSoundnessTest {
                     "move:NXM_OF_VLAN_TCI[]->NXM_NX_REG2[0..15]",
                     "set_field:" + mac() + "->eth_src",
                     "set_field:" + mac() + "->eth_dst",
-                    "set_field:" + (1 + random.nextInt(3)) + "->vlan_vid",
+                    "set_field:" + (1 + random.nextInt(3)) + "->dl_vlan",
                     "set_field:0x1388->tun_id",
                     "set_field:0x1/0x1->reg0",
                     "mod_dl_src:" + mac(),
