@@ -172,7 +172,7 @@ public final class Translator {
         private void enterBridge(BridgeView bridge, int depth) {
             List<TraceLine> outer = under;
             report(TraceLine.Kind.BRIDGE, "bridge(\"" + bridge.name() + "\")");
-            lookup(bridge, 0, depth);
+            lookup(bridge, 0, depth, -1);
             under = outer;
         }
 
@@ -195,11 +195,23 @@ public final class Translator {
             report(TraceLine.Kind.ERROR, text);
         }
 
-        /** Looks {@code table} up and runs the winner's actions; {@code depth} counts nested resubmits. */
-        private void lookup(BridgeView bridge, int table, int depth) {
+        /**
+         * Looks {@code table} up and runs the winner's actions; {@code depth} counts nested resubmits. With {@code lookupInPort} 0 or more, the lookup (and
+         * only the lookup) sees that as the input port, as {@code resubmit(PORT,TABLE)} asks: the actions then see the
+         * packet's real input port, so that IN_PORT and the input-port check of output behave as Open vSwitch's do.
+         */
+        private void lookup(BridgeView bridge, int table, int depth, int lookupInPort) {
             List<TraceLine> outer = under;
             FlowTables tables = bridge.tables();
-            Rule rule = tables.lookup(table, working, wildcards);
+            Rule rule;
+            if (lookupInPort < 0) {
+                rule = tables.lookup(table, working, wildcards);
+            } else {
+                long inPort = working.get(Field.IN_PORT);
+                working.set(Field.IN_PORT, lookupInPort);
+                rule = tables.lookup(table, working, wildcards);
+                working.set(Field.IN_PORT, inPort);
+            }
             String number = String.format("%2d. ", table);
             if (rule == null) {
                 lastLookupMissed = true;
@@ -350,14 +362,7 @@ public final class Translator {
                 stopped = true;
                 return;
             }
-            long inPort = working.get(Field.IN_PORT);
-            if (port >= 0) {
-                working.set(Field.IN_PORT, port);
-            }
-            lookup(bridge, table, depth + 1);
-            if (port >= 0) {
-                working.set(Field.IN_PORT, inPort);
-            }
+            lookup(bridge, table, depth + 1, port);
         }
 
         private void output(BridgeView bridge, int port, int depth) {

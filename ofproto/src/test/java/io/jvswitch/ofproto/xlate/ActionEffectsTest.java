@@ -4,6 +4,7 @@ import static io.jvswitch.ofproto.xlate.TestBridge.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jvswitch.ofproto.ManualClock;
+import io.jvswitch.ofproto.flow.Field;
 import org.junit.jupiter.api.Test;
 
 /** What each action does to the datapath actions, the megaflow and the trace. */
@@ -260,6 +261,33 @@ class ActionEffectsTest {
                             goto_table:3
                          3. priority 32768
                             output:2
+                        """);
+    }
+
+    /**
+     * resubmit(PORT,TABLE) looks the table up as if the packet had come in on PORT; the actions of the flow found see
+     * its real input port again, as in Open vSwitch (else IN_PORT and NORMAL would surprise).
+     */
+    @Test
+    void resubmitWithAPortChangesTheInputPortForItsLookupOnly() {
+        TestBridge bridge = bridge(
+                "in_port=1 actions=resubmit(2,1),resubmit(,2)",
+                "table=1, in_port=2 actions=IN_PORT,output:2",
+                "table=2, in_port=1 actions=output:3");
+
+        Translation translation = Translator.translate(bridge, flow("in_port=1"));
+
+        assertThat(translation.actionsText()).isEqualTo("1,2,3");
+        assertThat(translation.finalFlow().get(Field.IN_PORT)).isEqualTo(1);
+        assertThat(steps(bridge, "in_port=1")).isEqualTo("""
+                         0. in_port=1, priority 32768
+                            resubmit(2,1)
+                             1. in_port=2, priority 32768
+                                    IN_PORT
+                                    output:2
+                            resubmit(,2)
+                         2. in_port=1, priority 32768
+                            output:3
                         """);
     }
 }
