@@ -75,6 +75,17 @@ public final class Translator {
         }
     }
 
+    /** The words a bridge starts afresh with, zeroed across a patch port: metadata, registers, tunnel metadata. */
+    private static final int[] BRIDGE_LOCAL_WORDS = {
+        FlowKey.METADATA,
+        FlowKey.REGS,
+        FlowKey.REGS + 1,
+        FlowKey.REGS + 2,
+        FlowKey.REGS + 3,
+        FlowKey.TUN_ID,
+        FlowKey.TUN_IPV4
+    };
+
     private Translator() {}
 
     /** Translates {@code flow} (whose in_port is set) entering {@code bridge}; no trace. */
@@ -350,26 +361,36 @@ public final class Translator {
         }
 
         private void resubmit(BridgeView bridge, int port, int table, int depth) {
+            if (mayGoDeeper(depth)) {
+                lookup(bridge, table, depth + 1, port);
+            }
+        }
+
+        /**
+         * Counts one more resubmit (or patch port crossing) from nesting {@code depth}, and says whether the limits
+         * allow it; when they do not, translation stops and the packet will be dropped.
+         */
+        private boolean mayGoDeeper(int depth) {
             if (depth + 1 > MAX_DEPTH) {
                 traceError("over max translation depth " + MAX_DEPTH);
                 error = XlateDrop.RESUBMIT_DEPTH;
                 stopped = true;
-                return;
+                return false;
             }
             if (++resubmits > MAX_RESUBMITS) {
                 traceError("over " + MAX_RESUBMITS + " resubmit actions");
                 error = XlateDrop.RESUBMIT_LIMIT;
                 stopped = true;
-                return;
+                return false;
             }
-            lookup(bridge, table, depth + 1, port);
+            return true;
         }
 
         private void output(BridgeView bridge, int port, int depth) {
             int inPort = (int) working.get(Field.IN_PORT);
             switch (port) {
-                case Ports.IN_PORT -> physical(bridge, inPort);
-                case Ports.NORMAL -> normal(bridge, inPort);
+                case Ports.IN_PORT -> physicalOrPatch(bridge, inPort, depth);
+                case Ports.NORMAL -> normal(bridge, inPort, depth);
                 case Ports.FLOOD, Ports.ALL -> {
                     for (int each : bridge.portNumbers()) {
                         if (each != inPort && !(port == Ports.FLOOD && bridge.noFlood(each))) {
@@ -398,37 +419,28 @@ public final class Translator {
                 physical(bridge, port);
                 return;
             }
-            if (depth + 1 > MAX_DEPTH) {
-                error = XlateDrop.RESUBMIT_DEPTH;
-                stopped = true;
+            // A patch port counts as a resubmit, so that bridges patched in a loop cannot translate forever.
+            if (!mayGoDeeper(depth)) {
                 return;
             }
-            // Across a patch port the packet starts afresh in the peer bridge: its registers, metadata and tunnel
-            // metadata are cleared there, and restored here afterwards, as Open vSwitch does.
+            // Across a patch port the packet starts afresh in the peer bridge, entering by the peer port: registers,
+            // metadata and tunnel metadata are cleared there. Whatever the peer's actions do to the flow stays there
+            // (only their datapath actions remain): this bridge goes on with the flow as it left it, as Open vSwitch
+            // does.
             FlowKey saved = new FlowKey(working);
             long[] savedOverwritten = overwritten.clone();
-            working.set(Field.IN_PORT, peer.port());
-            working.set(Field.METADATA, 0);
-            for (int w = FlowKey.REGS; w < FlowKey.REGS + 4; w++) {
+            long[] savedWildcards = wildcards.clone();
+            write(Field.IN_PORT, peer.port());
+            for (int w : BRIDGE_LOCAL_WORDS) {
                 working.word(w, 0);
                 wrote(w, -1L);
             }
-            working.word(FlowKey.TUN_ID, 0);
-            working.word(FlowKey.TUN_IPV4, 0);
-            wrote(FlowKey.METADATA, -1L);
-            wrote(FlowKey.TUN_ID, -1L);
-            wrote(FlowKey.TUN_IPV4, -1L);
             enterBridge(peer.bridge(), depth + 1);
-            long[] words = working.words();
-            for (int w = 0; w < FlowKey.WORDS; w++) {
-                if (w == FlowKey.IN_PORT
-                        || w == FlowKey.METADATA
-                        || (w >= FlowKey.REGS && w < FlowKey.REGS + 4)
-                        || w == FlowKey.TUN_ID
-                        || w == FlowKey.TUN_IPV4) {
-                    words[w] = saved.word(w);
-                    overwritten[w] = savedOverwritten[w];
-                }
+            working.copyFrom(saved);
+            System.arraycopy(savedOverwritten, 0, overwritten, 0, FlowKey.WORDS);
+            // The peer read its own zeroes there, not the packet's values: its reads stay out of the megaflow.
+            for (int w : BRIDGE_LOCAL_WORDS) {
+                wildcards[w] = savedWildcards[w];
             }
         }
 
@@ -442,7 +454,7 @@ public final class Translator {
             }
         }
 
-        private void normal(BridgeView bridge, int inPort) {
+        private void normal(BridgeView bridge, int inPort, int depth) {
             BridgeView.NormalSwitch normal = bridge.normal();
             if (normal == null) {
                 note("this bridge has no NORMAL switch: dropping");
@@ -455,7 +467,7 @@ public final class Translator {
             }
             for (int port : ports) {
                 if (port != inPort) {
-                    physicalOrPatch(bridge, port, 0);
+                    physicalOrPatch(bridge, port, depth);
                 }
             }
         }
