@@ -62,7 +62,7 @@ public final class Translator {
 
     /**
      * The bits of the flow that commits compare with the packet as it arrived (Ethernet addresses, VLAN, IPv4
-     * addresses, ToS, TTL). An action that writes them makes the outcome depend on what the packet had there —
+     * addresses, ToS, ECN, TTL). An action that writes them makes the outcome depend on what the packet had there —
      * writing the value it already has needs no set action, any other value does — so the written bits go into the
      * megaflow, as Open vSwitch unwildcards the fields that set_field and its kin write.
      */
@@ -70,7 +70,14 @@ public final class Translator {
 
     static {
         for (Field field : List.of(
-                Field.DL_SRC, Field.DL_DST, Field.VLAN_TCI, Field.NW_SRC, Field.NW_DST, Field.NW_TOS, Field.NW_TTL)) {
+                Field.DL_SRC,
+                Field.DL_DST,
+                Field.VLAN_TCI,
+                Field.NW_SRC,
+                Field.NW_DST,
+                Field.NW_TOS,
+                Field.NW_ECN,
+                Field.NW_TTL)) {
             COMPARED[field.word()] |= field.wordMask();
         }
     }
@@ -498,6 +505,7 @@ public final class Translator {
             if (working.get(Field.DL_TYPE) == 0x0800
                     && (working.word(FlowKey.NW_ADDRESSES) != committed.word(FlowKey.NW_ADDRESSES)
                             || working.get(Field.NW_TOS) != committed.get(Field.NW_TOS)
+                            || working.get(Field.NW_ECN) != committed.get(Field.NW_ECN)
                             || working.get(Field.NW_TTL) != committed.get(Field.NW_TTL))) {
                 int tos = (int) ((working.get(Field.NW_TOS) << 2) | working.get(Field.NW_ECN));
                 actions.add(new DatapathAction.SetIpv4(
@@ -505,6 +513,7 @@ public final class Translator {
                                 working.get(Field.NW_TTL)));
                 committed.word(FlowKey.NW_ADDRESSES, working.word(FlowKey.NW_ADDRESSES));
                 committed.set(Field.NW_TOS, working.get(Field.NW_TOS));
+                committed.set(Field.NW_ECN, working.get(Field.NW_ECN));
                 committed.set(Field.NW_TTL, working.get(Field.NW_TTL));
                 SubFields.markRead(wildcards, Field.NW_SRC);
                 SubFields.markRead(wildcards, Field.NW_DST);

@@ -176,6 +176,19 @@ class ActionEffectsTest {
     }
 
     @Test
+    void anEcnChangeIsCommittedToo() {
+        TestBridge bridge = bridge("ip actions=set_field:3->nw_ecn,output:2");
+
+        assertThat(actions(bridge, "in_port=1,ip,nw_tos=32,nw_ttl=9"))
+                .isEqualTo("set(ipv4(src=0.0.0.0,dst=0.0.0.0,tos=0x23,ttl=9)),2");
+        assertThat(actions(bridge, "in_port=1,ip,nw_tos=32,nw_ecn=3,nw_ttl=9")).isEqualTo("2");
+        assertThat(Translator.translate(bridge, flow("in_port=1,ip,nw_ecn=3,nw_ttl=9"))
+                        .megaflow()
+                        .toString())
+                .isEqualTo("ip,in_port=1,vlan_tci=0x0000,nw_ecn=3");
+    }
+
+    @Test
     void aChangeUndoneBeforeTheOutputCommitsNothing() {
         assertThat(actions(bridge("ip actions=mod_nw_tos:32,mod_nw_tos:0,output:2"), "in_port=1,ip,nw_ttl=9"))
                 .isEqualTo("2");
