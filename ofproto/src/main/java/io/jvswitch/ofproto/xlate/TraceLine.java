@@ -23,6 +23,8 @@ final class TraceLine {
         ACTION,
         /** What an action did: {@code  -> skipping output to input port}. */
         NOTE,
+        /** Something that went against what the flow asked: {@code  >> TTL 1 cannot be decremented: ...}. */
+        WARNING,
         /** What stopped translation: {@code  >>>> over max translation depth 64 <<<<}. */
         ERROR;
 
@@ -59,6 +61,8 @@ final class TraceLine {
                             .append('\n');
                 case TABLE, ACTION -> out.append(indent).append(line.text).append('\n');
                 case NOTE -> out.append(indent).append(" -> ").append(line.text).append('\n');
+                case WARNING ->
+                    out.append(indent).append(" >> ").append(line.text).append('\n');
                 case ERROR ->
                     out.append(indent)
                             .append(" >>>> ")

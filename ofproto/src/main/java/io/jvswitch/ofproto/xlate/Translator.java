@@ -132,6 +132,10 @@ public final class Translator {
         private boolean lastLookupMissed;
         private DropReason error;
         private boolean stopped;
+        /** Set by dec_ttl at TTL 0 or 1: the flow's remaining actions are skipped. */
+        private boolean skipRestOfFlow;
+        /** dec_ttl found a TTL it could not decrement: the drop reason when the packet goes nowhere. */
+        private boolean ttlExceeded;
 
         Run(BridgeView bridge, FlowKey flow, StringBuilder trace) {
             this.firstBridge = bridge;
@@ -160,7 +164,11 @@ public final class Translator {
                     .anyMatch(a -> a instanceof DatapathAction.Output || a instanceof DatapathAction.Controller);
             DropReason drop = error != null
                     ? error
-                    : delivers ? null : lastLookupMissed ? XlateDrop.TABLE_MISS : XlateDrop.NO_OUTPUT;
+                    : delivers
+                            ? null
+                            : ttlExceeded
+                                    ? XlateDrop.TTL_EXCEEDED
+                                    : lastLookupMissed ? XlateDrop.TABLE_MISS : XlateDrop.NO_OUTPUT;
             Match.Builder megaflow = Match.builder();
             for (int i = 0; i < FlowKey.WORDS; i++) {
                 megaflow.word(i, original.word(i), wildcards[i]);
@@ -255,7 +263,7 @@ public final class Translator {
             if (list.isEmpty()) {
                 report(TraceLine.Kind.ACTION, "drop");
             }
-            for (int i = 0; i < list.size() && !stopped; i++) {
+            for (int i = 0; i < list.size() && !stopped && !skipRestOfFlow; i++) {
                 Action action = list.get(i);
                 if (trace != null) {
                     report(TraceLine.Kind.ACTION, action.text());
@@ -307,6 +315,8 @@ public final class Translator {
                     case Learn learn -> learn(bridge, learn);
                 }
             }
+            // dec_ttl skips the rest of its own flow's actions only: those of the flows that resubmitted here go on.
+            skipRestOfFlow = false;
         }
 
         private void setField(SetField set) {
@@ -355,13 +365,20 @@ public final class Translator {
             wildcards[word] |= bits & COMPARED[word];
         }
 
+        /**
+         * dec_ttl as Open vSwitch runs it: a TTL (or hop limit) above 1 goes down by one; at 0 or 1 it is left alone
+         * and the rest of this flow's actions are skipped, while what was output before stays output and the actions
+         * after the resubmit that led here still run. A packet that then goes nowhere is dropped for its TTL.
+         */
         private void decrementTtl() {
             SubFields.markRead(wildcards, Field.NW_TTL);
             int ttl = (int) working.get(Field.NW_TTL);
             if (ttl <= 1) {
-                note("TTL is " + ttl + ": the packet is dropped and the rest of its actions skipped");
-                error = XlateDrop.TTL_EXCEEDED;
-                stopped = true;
+                report(
+                        TraceLine.Kind.WARNING,
+                        "TTL " + ttl + " cannot be decremented: the rest of this flow's actions are skipped");
+                ttlExceeded = true;
+                skipRestOfFlow = true;
                 return;
             }
             write(Field.NW_TTL, ttl - 1);

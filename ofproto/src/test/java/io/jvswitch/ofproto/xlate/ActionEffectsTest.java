@@ -259,6 +259,28 @@ class ActionEffectsTest {
         assertThat(Translator.translate(bridge, flow("in_port=1,ip,nw_ttl=0")).dropReason())
                 .isEqualTo(XlateDrop.TTL_EXCEEDED);
         assertThat(translation.megaflow().toString()).isEqualTo("ip,in_port=1,vlan_tci=0x0000,nw_ttl=1");
+        assertThat(steps(bridge, "in_port=1,ip,nw_ttl=1")).isEqualTo("""
+                         0. ip, priority 32768
+                            dec_ttl
+                             >> TTL 1 cannot be decremented: the rest of this flow's actions are skipped
+                        """);
+    }
+
+    /**
+     * As in Open vSwitch (ovs-actions(7)): a TTL that cannot be decremented stops the flow's remaining actions, not
+     * what was output before, nor the actions after the resubmit that reached the flow.
+     */
+    @Test
+    void decTtlAt1SkipsTheRestOfItsFlowOnly() {
+        TestBridge bridge =
+                bridge("in_port=1,ip actions=resubmit(,1),output:4", "table=1, ip actions=output:2,dec_ttl,output:3");
+
+        Translation translation = Translator.translate(bridge, flow("in_port=1,ip,nw_ttl=1"));
+
+        assertThat(translation.actionsText()).isEqualTo("2,4");
+        assertThat(translation.dropReason()).isNull();
+        assertThat(actions(bridge, "in_port=1,ip,nw_src=10.0.0.1,nw_dst=10.0.0.2,nw_ttl=2"))
+                .isEqualTo("2,set(ipv4(src=10.0.0.1,dst=10.0.0.2,tos=0x0,ttl=1)),3,4");
     }
 
     // Tables
