@@ -169,6 +169,12 @@ public final class Translator {
                             : ttlExceeded
                                     ? XlateDrop.TTL_EXCEEDED
                                     : lastLookupMissed ? XlateDrop.TABLE_MISS : XlateDrop.NO_OUTPUT;
+            // Registers and metadata are not carried by packets: each one starts translation with them zero. What the
+            // flows read of them is no key for the datapath's cache, and Open vSwitch's megaflows leave them out too.
+            wildcards[FlowKey.METADATA] = 0;
+            for (int w = FlowKey.REGS; w < FlowKey.REGS + 4; w++) {
+                wildcards[w] = 0;
+            }
             Match.Builder megaflow = Match.builder();
             for (int i = 0; i < FlowKey.WORDS; i++) {
                 megaflow.word(i, original.word(i), wildcards[i]);
