@@ -50,9 +50,10 @@ import java.util.List;
  * as it stands, as datapath actions ({@code pop_vlan}, {@code set(tunnel(...))}), so that only real changes reach the
  * packet.
  *
- * <p>Limits as Open vSwitch's: resubmits nest at most 64 deep and number at most 4096 per packet; past either, the
- * packet is dropped whole. When asked, translation also writes a trace in the shape of {@code ovs-appctl
- * ofproto/trace}.
+ * <p>Limits after Open vSwitch's: resubmits, goto_table and patch port crossings nest at most 64 deep and number at
+ * most 4096 per packet; past either, the packet is dropped whole. (Every nested resubmit counts towards the depth;
+ * Open vSwitch counts only those that go back to the same or an earlier table.) When asked, translation also writes
+ * a trace in the shape of {@code ovs-appctl ofproto/trace}.
  *
  * <p>This is the slow path: it allocates freely. One call per packet that misses the datapath's caches.
  */
