@@ -62,7 +62,7 @@ class FlowCacheTest {
                 "table=1,priority=7,hard_timeout=10,dl_dst=fa:16:3e:00:00:02 actions=IN_PORT",
                 FlowMod.Command.MODIFY_STRICT));
         assertThat(actions(key)).isEqualTo("1"); // learn of a new flow
-        bridge.clock.millis += 10_000;
+        bridge.clock.millis += 10_001; // hard_timeout=10 expires strictly after 10 s, as in Open vSwitch
         assertThat(bridge.tables.expire()).hasSize(1);
         assertThat(actions(key)).isEqualTo("2"); // expiry
         assertThat(cache.misses()).isEqualTo(6);

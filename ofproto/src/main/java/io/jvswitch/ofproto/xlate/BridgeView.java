@@ -60,5 +60,13 @@ public interface BridgeView {
                 java.util.List<SideEffect> sideEffects,
                 java.util.Set<Dependency> dependencies,
                 StringBuilder notes);
+
+        /**
+         * The VLAN TCI a frame must carry when NORMAL sends it out of {@code port} (0 for untagged: an access port),
+         * or -1 to leave the frame's tag as it is. {@code flow} and {@code inPort} are the frame as it arrived.
+         */
+        default int outputTci(FlowKey flow, int inPort, int port) {
+            return -1;
+        }
     }
 }

@@ -1,6 +1,5 @@
 package io.jvswitch.ofproto.xlate;
 
-import io.jvswitch.ofproto.flow.Field;
 import io.jvswitch.wire.Ipv4Address;
 import io.jvswitch.wire.MacAddress;
 
@@ -50,23 +49,19 @@ public sealed interface DatapathAction {
         }
     }
 
-    /**
-     * Rewrites one packet field to a value: Ethernet source or destination, IPv4 source or destination, the DSCP bits
-     * of the ToS (ECN kept), or the TTL. Only fields that actions wrote are ever set, so a cached result never depends
-     * on the packet's old value of them.
-     */
-    record SetField(Field field, long value) implements DatapathAction {
+    record SetEthernet(long source, long destination) implements DatapathAction {
         @Override
         public String toString() {
-            return switch (field) {
-                case DL_SRC -> "set(eth(src=" + MacAddress.format(value) + "))";
-                case DL_DST -> "set(eth(dst=" + MacAddress.format(value) + "))";
-                case NW_SRC -> "set(ipv4(src=" + Ipv4Address.format((int) value) + "))";
-                case NW_DST -> "set(ipv4(dst=" + Ipv4Address.format((int) value) + "))";
-                case NW_TOS -> "set(ip(dscp=" + value + "))";
-                case NW_TTL -> "set(ip(ttl=" + value + "))";
-                default -> "set(" + field.ovsName() + "=" + value + ")";
-            };
+            return "set(eth(src=" + MacAddress.format(source) + ",dst=" + MacAddress.format(destination) + "))";
+        }
+    }
+
+    /** Rewrites the IPv4 header (the checksum follows). */
+    record SetIpv4(int source, int destination, int tos, int ttl) implements DatapathAction {
+        @Override
+        public String toString() {
+            return "set(ipv4(src=" + Ipv4Address.format(source) + ",dst=" + Ipv4Address.format(destination) + ",tos=0x"
+                    + Integer.toHexString(tos) + ",ttl=" + ttl + "))";
         }
     }
 

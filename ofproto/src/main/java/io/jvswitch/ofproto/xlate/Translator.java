@@ -24,6 +24,7 @@ import io.jvswitch.ofproto.action.Resubmit;
 import io.jvswitch.ofproto.action.SetField;
 import io.jvswitch.ofproto.action.SetTunnel;
 import io.jvswitch.ofproto.action.StripVlan;
+import io.jvswitch.ofproto.action.SubField;
 import io.jvswitch.ofproto.flow.Field;
 import io.jvswitch.ofproto.flow.FlowFormatter;
 import io.jvswitch.ofproto.flow.FlowKey;
@@ -51,9 +52,10 @@ import java.util.Set;
  * as it stands, as datapath actions ({@code pop_vlan}, {@code set(tunnel(...))}), so that only real changes reach the
  * packet.
  *
- * <p>Limits as Open vSwitch's: resubmits nest at most 64 deep and number at most 4096 per packet; past either, the
- * packet is dropped whole. When asked, translation also writes a trace in the shape of {@code ovs-appctl
- * ofproto/trace}.
+ * <p>Limits after Open vSwitch's: resubmits, goto_table and patch port crossings nest at most 64 deep and number at
+ * most 4096 per packet; past either, the packet is dropped whole. (Every nested resubmit counts towards the depth;
+ * Open vSwitch counts only those that go back to the same or an earlier table.) When asked, translation also writes
+ * a trace in the shape of {@code ovs-appctl ofproto/trace}.
  *
  * <p>This is the slow path: it allocates freely. One call per packet that misses the datapath's caches.
  */
@@ -61,9 +63,37 @@ public final class Translator {
     public static final int MAX_DEPTH = 64;
     public static final int MAX_RESUBMITS = 4096;
 
-    /** The packet fields actions may rewrite beyond the VLAN, in the order their set actions are emitted. */
-    private static final Field[] SETTABLE = {
-        Field.DL_SRC, Field.DL_DST, Field.NW_SRC, Field.NW_DST, Field.NW_TOS, Field.NW_TTL
+    /**
+     * The bits of the flow that commits compare with the packet as it arrived (Ethernet addresses, VLAN, IPv4
+     * addresses, ToS, ECN, TTL). An action that writes them makes the outcome depend on what the packet had there —
+     * writing the value it already has needs no set action, any other value does — so the written bits go into the
+     * megaflow, as Open vSwitch unwildcards the fields that set_field and its kin write.
+     */
+    private static final long[] COMPARED = new long[FlowKey.WORDS];
+
+    static {
+        for (Field field : List.of(
+                Field.DL_SRC,
+                Field.DL_DST,
+                Field.VLAN_TCI,
+                Field.NW_SRC,
+                Field.NW_DST,
+                Field.NW_TOS,
+                Field.NW_ECN,
+                Field.NW_TTL)) {
+            COMPARED[field.word()] |= field.wordMask();
+        }
+    }
+
+    /** The words a bridge starts afresh with, zeroed across a patch port: metadata, registers, tunnel metadata. */
+    private static final int[] BRIDGE_LOCAL_WORDS = {
+        FlowKey.METADATA,
+        FlowKey.REGS,
+        FlowKey.REGS + 1,
+        FlowKey.REGS + 2,
+        FlowKey.REGS + 3,
+        FlowKey.TUN_ID,
+        FlowKey.TUN_IPV4
     };
 
     private Translator() {}
@@ -85,22 +115,31 @@ public final class Translator {
         private final FlowKey working;
         private final FlowKey committed;
         private final long[] wildcards = new long[FlowKey.WORDS];
-        /** Bits of the flow that actions wrote: only these become datapath set actions. */
-        private final long[] written = new long[FlowKey.WORDS];
+        /**
+         * The bits of {@link #working} that actions wrote: their value comes from the flow tables, or from bits that
+         * are in the megaflow, not from the packet's own bits there. A datapath action that carries a field's value
+         * puts the field's other bits into the megaflow.
+         */
+        private final long[] overwritten = new long[FlowKey.WORDS];
 
         private final List<DatapathAction> actions = new ArrayList<>();
         private final List<Rule> rules = new ArrayList<>();
         private final List<SideEffect> sideEffects = new ArrayList<>();
         private final Set<Dependency> dependencies = new LinkedHashSet<>();
         private final StringBuilder trace;
-        private long committedTunnel = -1;
-        /** Fields (by ordinal) that an earlier commit set, so that their committed value is known. */
-        private long committedFields;
+        /** The trace as a tree, printed at the end; {@link #under} is where the next line goes. */
+        private final List<TraceLine> traceLines = new ArrayList<>();
 
+        private List<TraceLine> under = traceLines;
+        private long committedTunnel = -1;
         private int resubmits;
         private boolean lastLookupMissed;
         private DropReason error;
         private boolean stopped;
+        /** Set by dec_ttl at TTL 0 or 1: the flow's remaining actions are skipped. */
+        private boolean skipRestOfFlow;
+        /** dec_ttl found a TTL it could not decrement: the drop reason when the packet goes nowhere. */
+        private boolean ttlExceeded;
 
         Run(BridgeView bridge, FlowKey flow, StringBuilder trace) {
             this.firstBridge = bridge;
@@ -119,6 +158,9 @@ public final class Translator {
                 trace.append("Flow: ").append(FlowFormatter.format(original)).append('\n');
             }
             enterBridge(firstBridge, 0);
+            if (trace != null) {
+                TraceLine.print(trace, traceLines, 0);
+            }
             if (error != null) {
                 actions.clear();
             }
@@ -126,7 +168,17 @@ public final class Translator {
                     .anyMatch(a -> a instanceof DatapathAction.Output || a instanceof DatapathAction.Controller);
             DropReason drop = error != null
                     ? error
-                    : delivers ? null : lastLookupMissed ? XlateDrop.TABLE_MISS : XlateDrop.NO_OUTPUT;
+                    : delivers
+                            ? null
+                            : ttlExceeded
+                                    ? XlateDrop.TTL_EXCEEDED
+                                    : lastLookupMissed ? XlateDrop.TABLE_MISS : XlateDrop.NO_OUTPUT;
+            // Registers and metadata are not carried by packets: each one starts translation with them zero. What the
+            // flows read of them is no key for the datapath's cache, and Open vSwitch's megaflows leave them out too.
+            wildcards[FlowKey.METADATA] = 0;
+            for (int w = FlowKey.REGS; w < FlowKey.REGS + 4; w++) {
+                wildcards[w] = 0;
+            }
             Match.Builder megaflow = Match.builder();
             for (int i = 0; i < FlowKey.WORDS; i++) {
                 megaflow.word(i, original.word(i), wildcards[i]);
@@ -151,191 +203,239 @@ public final class Translator {
                         .append(translation.actionsText())
                         .append('\n');
                 if (error != null) {
-                    trace.append("Translation failed: ")
+                    trace.append("Translation failed (")
                             .append(error.description())
-                            .append('\n');
+                            .append("), packet is dropped.\n");
                 }
             }
             return translation;
         }
 
-        private void enterBridge(BridgeView bridge, int indent) {
-            if (trace != null) {
-                String header = "bridge(\"" + bridge.name() + "\")";
-                trace.append('\n').append(" ".repeat(indent)).append(header).append('\n');
-                trace.append(" ".repeat(indent))
-                        .append("-".repeat(header.length()))
-                        .append('\n');
-            }
-            lookup(bridge, 0, 0, indent);
+        private void enterBridge(BridgeView bridge, int depth) {
+            List<TraceLine> outer = under;
+            report(TraceLine.Kind.BRIDGE, "bridge(\"" + bridge.name() + "\")");
+            lookup(bridge, 0, depth, -1);
+            under = outer;
         }
 
-        private void line(int indent, String text) {
+        /** Adds a line to the trace, if there is one, and makes the lines that follow go under it. */
+        private void report(TraceLine.Kind kind, String text) {
             if (trace != null) {
-                trace.append(" ".repeat(indent)).append(text).append('\n');
+                TraceLine line = new TraceLine(kind, text);
+                under.add(line);
+                if (!kind.terminal()) {
+                    under = line.children;
+                }
             }
         }
 
-        /** Looks {@code table} up and runs the winner's actions; {@code depth} counts nested resubmits. */
-        private void lookup(BridgeView bridge, int table, int depth, int indent) {
+        private void note(String text) {
+            report(TraceLine.Kind.NOTE, text);
+        }
+
+        private void traceError(String text) {
+            report(TraceLine.Kind.ERROR, text);
+        }
+
+        /**
+         * Looks {@code table} up and runs the winner's actions; {@code depth} counts nested resubmits. With {@code lookupInPort} 0 or more, the lookup (and
+         * only the lookup) sees that as the input port, as {@code resubmit(PORT,TABLE)} asks: the actions then see the
+         * packet's real input port, so that IN_PORT and the input-port check of output behave as Open vSwitch's do.
+         */
+        private void lookup(BridgeView bridge, int table, int depth, int lookupInPort) {
+            List<TraceLine> outer = under;
             FlowTables tables = bridge.tables();
             dependencies.add(new Dependency.Table(tables, table));
-            Rule rule = tables.lookup(table, working, wildcards);
+            Rule rule;
+            if (lookupInPort < 0) {
+                rule = tables.lookup(table, working, wildcards);
+            } else {
+                long inPort = working.get(Field.IN_PORT);
+                working.set(Field.IN_PORT, lookupInPort);
+                rule = tables.lookup(table, working, wildcards);
+                working.set(Field.IN_PORT, inPort);
+            }
             String number = String.format("%2d. ", table);
             if (rule == null) {
                 lastLookupMissed = true;
-                line(indent, number + "No match.");
-                line(indent + 4, "drop");
+                report(TraceLine.Kind.TABLE, number + "No match.");
+                report(TraceLine.Kind.ACTION, "drop");
+                under = outer;
                 return;
             }
             lastLookupMissed = false;
             rules.add(rule);
             if (trace != null) {
                 String match = MatchFormatter.format(rule.match(), -1);
-                line(
-                        indent,
+                report(
+                        TraceLine.Kind.TABLE,
                         number + (match.isEmpty() ? "" : match + ", ") + "priority " + rule.priority()
                                 + (rule.cookie() != 0 ? ", cookie 0x" + Long.toHexString(rule.cookie()) : ""));
             }
-            execute(bridge, rule.actions(), table, depth, indent + 4);
+            execute(bridge, rule.actions(), table, depth);
+            under = outer;
         }
 
-        private void execute(BridgeView bridge, List<Action> list, int table, int depth, int indent) {
+        private void execute(BridgeView bridge, List<Action> list, int table, int depth) {
             if (list.isEmpty()) {
-                line(indent, "drop");
+                report(TraceLine.Kind.ACTION, "drop");
             }
-            for (int i = 0; i < list.size() && !stopped; i++) {
+            for (int i = 0; i < list.size() && !stopped && !skipRestOfFlow; i++) {
                 Action action = list.get(i);
-                boolean last = i == list.size() - 1;
                 if (trace != null) {
-                    StringBuilder text = new StringBuilder();
-                    action.format(text);
-                    line(indent, text.toString());
+                    report(TraceLine.Kind.ACTION, action.text());
                 }
                 switch (action) {
-                    case Output(int port) -> output(bridge, port, depth, indent);
+                    case Output(int port) -> output(bridge, port, depth);
                     case OutputField(var source) -> {
                         SubFields.markRead(wildcards, source);
-                        output(bridge, (int) SubFields.read(working, source), depth, indent);
+                        output(bridge, (int) SubFields.read(working, source), depth);
                     }
                     case Controller(int maxLength) -> {
                         commit(false);
                         actions.add(new DatapathAction.Controller(maxLength));
                     }
                     case Resubmit(int port, int resubmitTable) ->
-                        resubmit(bridge, port, resubmitTable < 0 ? table : resubmitTable, depth, indent, last);
-                    case GotoTable(int next) -> resubmit(bridge, -1, next, depth, indent, true);
+                        resubmit(bridge, port, resubmitTable < 0 ? table : resubmitTable, depth);
+                    case GotoTable(int next) -> resubmit(bridge, -1, next, depth);
                     case ModVlanVid(int vid) -> {
                         int tci = (int) working.get(Field.VLAN_TCI);
                         int pcp = (tci & FlowKey.VLAN_CFI) != 0 ? tci & 0xe000 : 0;
-                        working.set(Field.VLAN_TCI, pcp | FlowKey.VLAN_CFI | vid);
+                        write(Field.VLAN_TCI, pcp | FlowKey.VLAN_CFI | vid);
                     }
                     case ModVlanPcp(int pcp) -> {
                         int tci = (int) working.get(Field.VLAN_TCI);
                         int vid = (tci & FlowKey.VLAN_CFI) != 0 ? tci & 0x0fff : 0;
-                        working.set(Field.VLAN_TCI, (pcp << 13) | FlowKey.VLAN_CFI | vid);
+                        write(Field.VLAN_TCI, (pcp << 13) | FlowKey.VLAN_CFI | vid);
                     }
-                    case StripVlan strip -> working.set(Field.VLAN_TCI, 0);
-                    case PopVlan pop -> working.set(Field.VLAN_TCI, 0);
+                    case StripVlan strip -> write(Field.VLAN_TCI, 0);
+                    case PopVlan pop -> write(Field.VLAN_TCI, 0);
                     case PushVlan push -> {
                         if ((working.get(Field.VLAN_TCI) & FlowKey.VLAN_CFI) == 0) {
-                            working.set(Field.VLAN_TCI, FlowKey.VLAN_CFI);
+                            write(Field.VLAN_TCI, FlowKey.VLAN_CFI);
                         }
                     }
                     case SetTunnel(long id, boolean wide) -> write(Field.TUN_ID, id);
                     case SetField set -> setField(set);
-                    case Load(long value, var destination) -> {
-                        SubFields.write(working, destination, value);
-                        SubFields.markRead(written, destination);
-                    }
+                    case Load(long value, var destination) -> write(destination, value);
                     case Move(var source, var destination) -> {
                         SubFields.markRead(wildcards, source);
-                        SubFields.write(working, destination, SubFields.read(working, source));
-                        SubFields.markRead(written, destination);
+                        write(destination, SubFields.read(working, source));
                     }
                     case ModDlSrc(long mac) -> write(Field.DL_SRC, mac);
                     case ModDlDst(long mac) -> write(Field.DL_DST, mac);
                     case ModNwSrc(int ip) -> write(Field.NW_SRC, Integer.toUnsignedLong(ip));
                     case ModNwDst(int ip) -> write(Field.NW_DST, Integer.toUnsignedLong(ip));
                     case ModNwTos(int tos) -> write(Field.NW_TOS, tos >>> 2);
-                    case DecTtl decTtl -> decrementTtl(indent);
+                    case DecTtl decTtl -> decrementTtl();
                     case Note note -> {}
-                    case Learn learn -> learn(bridge, learn, indent);
+                    case Learn learn -> learn(bridge, learn);
                 }
             }
-        }
-
-        private void write(Field field, long value) {
-            working.set(field, value);
-            SubFields.markRead(written, field);
+            // dec_ttl skips the rest of its own flow's actions only: those of the flows that resubmitted here go on.
+            skipRestOfFlow = false;
         }
 
         private void setField(SetField set) {
             Field field = set.field();
-            SubFields.markRead(written, field);
             if (field.bits() == 128) {
                 long high = working.word(field.word());
                 long low = working.word(field.word() + 1);
                 working.word(field.word(), (high & ~set.maskHigh()) | set.valueHigh());
                 working.word(field.word() + 1, (low & ~set.mask()) | set.value());
+                wrote(field.word(), set.maskHigh());
+                wrote(field.word() + 1, set.mask());
                 return;
             }
             if (field == Field.DL_VLAN) { // set_field:V->vlan_vid behaves as mod_vlan_vid
                 int tci = (int) working.get(Field.VLAN_TCI);
                 int pcp = (tci & FlowKey.VLAN_CFI) != 0 ? tci & 0xe000 : 0;
-                working.set(Field.VLAN_TCI, pcp | FlowKey.VLAN_CFI | (set.value() & 0x0fff));
+                write(Field.VLAN_TCI, pcp | FlowKey.VLAN_CFI | (set.value() & 0x0fff));
                 return;
             }
             long current = working.get(field);
             working.set(field, (current & ~set.mask()) | set.value());
+            wrote(field.word(), field.bits() >= 64 ? set.mask() : (set.mask() & field.fullMask()) << field.shift());
         }
 
-        private void decrementTtl(int indent) {
+        /** Writes all of {@code field} (up to 64 bits) in the working flow. */
+        private void write(Field field, long value) {
+            working.set(field, value);
+            wrote(field.word(), field.wordMask());
+        }
+
+        /** Writes {@code value}'s low bits into {@code destination} in the working flow. */
+        private void write(SubField destination, long value) {
+            SubFields.write(working, destination, value);
+            long[] bits = new long[FlowKey.WORDS];
+            SubFields.markRead(bits, destination);
+            for (int w = 0; w < FlowKey.WORDS; w++) {
+                if (bits[w] != 0) {
+                    wrote(w, bits[w]);
+                }
+            }
+        }
+
+        /** Records that actions wrote {@code bits} of word {@code word}; see {@link #COMPARED}. */
+        private void wrote(int word, long bits) {
+            overwritten[word] |= bits;
+            wildcards[word] |= bits & COMPARED[word];
+        }
+
+        /**
+         * dec_ttl as Open vSwitch runs it: a TTL (or hop limit) above 1 goes down by one; at 0 or 1 it is left alone
+         * and the rest of this flow's actions are skipped, while what was output before stays output and the actions
+         * after the resubmit that led here still run. A packet that then goes nowhere is dropped for its TTL.
+         */
+        private void decrementTtl() {
             SubFields.markRead(wildcards, Field.NW_TTL);
             int ttl = (int) working.get(Field.NW_TTL);
             if (ttl <= 1) {
-                line(indent + 1, "-> TTL is " + ttl + ": the packet is dropped and the rest of its actions skipped");
-                error = XlateDrop.TTL_EXCEEDED;
-                stopped = true;
+                report(
+                        TraceLine.Kind.WARNING,
+                        "TTL " + ttl + " cannot be decremented: the rest of this flow's actions are skipped");
+                ttlExceeded = true;
+                skipRestOfFlow = true;
                 return;
             }
             write(Field.NW_TTL, ttl - 1);
         }
 
-        private void resubmit(BridgeView bridge, int port, int table, int depth, int indent, boolean tail) {
-            if (depth + 1 > MAX_DEPTH) {
-                line(indent + 1, ">>>> over max translation depth " + MAX_DEPTH + " <<<<");
-                error = XlateDrop.RESUBMIT_DEPTH;
-                stopped = true;
-                return;
-            }
-            if (++resubmits > MAX_RESUBMITS) {
-                line(indent + 1, ">>>> over " + MAX_RESUBMITS + " resubmit actions <<<<");
-                error = XlateDrop.RESUBMIT_LIMIT;
-                stopped = true;
-                return;
-            }
-            long inPort = working.get(Field.IN_PORT);
-            if (port >= 0) {
-                working.set(Field.IN_PORT, port);
-            }
-            // A resubmit that ends its action list continues at the same indentation, as a trace of a pipeline reads;
-            // one in the middle of a list nests, since the actions after it run when it returns.
-            lookup(bridge, table, depth + 1, tail ? indent - 4 : indent);
-            if (port >= 0) {
-                working.set(Field.IN_PORT, inPort);
+        private void resubmit(BridgeView bridge, int port, int table, int depth) {
+            if (mayGoDeeper(depth)) {
+                lookup(bridge, table, depth + 1, port);
             }
         }
 
-        private void output(BridgeView bridge, int port, int depth, int indent) {
+        /**
+         * Counts one more resubmit (or patch port crossing) from nesting {@code depth}, and says whether the limits
+         * allow it; when they do not, translation stops and the packet will be dropped.
+         */
+        private boolean mayGoDeeper(int depth) {
+            if (depth + 1 > MAX_DEPTH) {
+                traceError("over max translation depth " + MAX_DEPTH);
+                error = XlateDrop.RESUBMIT_DEPTH;
+                stopped = true;
+                return false;
+            }
+            if (++resubmits > MAX_RESUBMITS) {
+                traceError("over " + MAX_RESUBMITS + " resubmit actions");
+                error = XlateDrop.RESUBMIT_LIMIT;
+                stopped = true;
+                return false;
+            }
+            return true;
+        }
+
+        private void output(BridgeView bridge, int port, int depth) {
             int inPort = (int) working.get(Field.IN_PORT);
             switch (port) {
-                case Ports.IN_PORT -> physical(bridge, inPort, indent);
-                case Ports.NORMAL -> normal(bridge, inPort, indent);
+                case Ports.IN_PORT -> physicalOrPatch(bridge, inPort, depth);
+                case Ports.NORMAL -> normal(bridge, inPort, depth);
                 case Ports.FLOOD, Ports.ALL -> {
                     for (int each : bridge.portNumbers()) {
                         if (each != inPort && !(port == Ports.FLOOD && bridge.noFlood(each))) {
-                            physicalOrPatch(bridge, each, depth, indent);
+                            physicalOrPatch(bridge, each, depth);
                         }
                     }
                 }
@@ -343,94 +443,89 @@ public final class Translator {
                     commit(false);
                     actions.add(new DatapathAction.Controller(65535));
                 }
-                case Ports.NONE, Ports.TABLE -> line(indent + 1, "-> output to " + Ports.name(port) + " ignored");
+                case Ports.NONE, Ports.TABLE -> note("output to " + Ports.name(port) + " ignored");
                 default -> {
                     if (port == inPort) {
-                        line(indent + 1, "-> skipping output to input port");
+                        note("skipping output to input port");
                         return;
                     }
-                    physicalOrPatch(bridge, port, depth, indent);
+                    physicalOrPatch(bridge, port, depth);
                 }
             }
         }
 
-        private void physicalOrPatch(BridgeView bridge, int port, int depth, int indent) {
+        private void physicalOrPatch(BridgeView bridge, int port, int depth) {
             BridgeView.PatchPeer peer = bridge.patchPeer(port);
             if (peer == null) {
-                physical(bridge, port, indent);
+                physical(bridge, port);
                 return;
             }
-            if (depth + 1 > MAX_DEPTH) {
-                error = XlateDrop.RESUBMIT_DEPTH;
-                stopped = true;
+            // A patch port counts as a resubmit, so that bridges patched in a loop cannot translate forever.
+            if (!mayGoDeeper(depth)) {
                 return;
             }
-            // Across a patch port the packet starts afresh in the peer bridge: its registers, metadata and tunnel
-            // metadata are cleared there, and restored here afterwards, as Open vSwitch does.
+            // Across a patch port the packet starts afresh in the peer bridge, entering by the peer port: registers,
+            // metadata and tunnel metadata are cleared there. Whatever the peer's actions do to the flow stays there
+            // (only their datapath actions remain): this bridge goes on with the flow as it left it, as Open vSwitch
+            // does.
             FlowKey saved = new FlowKey(working);
-            working.set(Field.IN_PORT, peer.port());
-            working.set(Field.METADATA, 0);
-            for (int w = FlowKey.REGS; w < FlowKey.REGS + 4; w++) {
+            long[] savedOverwritten = overwritten.clone();
+            long[] savedWildcards = wildcards.clone();
+            write(Field.IN_PORT, peer.port());
+            for (int w : BRIDGE_LOCAL_WORDS) {
                 working.word(w, 0);
+                wrote(w, -1L);
             }
-            working.word(FlowKey.TUN_ID, 0);
-            working.word(FlowKey.TUN_IPV4, 0);
-            if (trace != null) {
-                String header = "bridge(\"" + peer.bridge().name() + "\")";
-                trace.append('\n').append(" ".repeat(indent)).append(header).append('\n');
-                trace.append(" ".repeat(indent))
-                        .append("-".repeat(header.length()))
-                        .append('\n');
-            }
-            lookup(peer.bridge(), 0, depth + 1, indent);
-            long[] words = working.words();
-            for (int w = 0; w < FlowKey.WORDS; w++) {
-                if (w == FlowKey.IN_PORT
-                        || w == FlowKey.METADATA
-                        || (w >= FlowKey.REGS && w < FlowKey.REGS + 4)
-                        || w == FlowKey.TUN_ID
-                        || w == FlowKey.TUN_IPV4) {
-                    words[w] = saved.word(w);
-                }
+            enterBridge(peer.bridge(), depth + 1);
+            working.copyFrom(saved);
+            System.arraycopy(savedOverwritten, 0, overwritten, 0, FlowKey.WORDS);
+            // The peer read its own zeroes there, not the packet's values: its reads stay out of the megaflow.
+            for (int w : BRIDGE_LOCAL_WORDS) {
+                wildcards[w] = savedWildcards[w];
             }
         }
 
-        private void physical(BridgeView bridge, int port, int indent) {
+        private void physical(BridgeView bridge, int port) {
             boolean tunnel = bridge.isTunnel(port);
             commit(tunnel);
             actions.add(new DatapathAction.Output(port));
             if (tunnel) {
-                line(
-                        indent + 1,
-                        "-> output to tunnel port " + bridge.portName(port) + ", key 0x"
-                                + Long.toHexString(working.get(Field.TUN_ID)));
+                note("output to tunnel port " + bridge.portName(port) + ", key 0x"
+                        + Long.toHexString(working.get(Field.TUN_ID)));
             }
         }
 
-        private void normal(BridgeView bridge, int inPort, int indent) {
+        private void normal(BridgeView bridge, int inPort, int depth) {
             BridgeView.NormalSwitch normal = bridge.normal();
             if (normal == null) {
-                line(indent + 1, "-> this bridge has no NORMAL switch: dropping");
+                note("this bridge has no NORMAL switch: dropping");
                 return;
             }
             StringBuilder notes = new StringBuilder();
             int[] ports = normal.forward(working, inPort, wildcards, sideEffects, dependencies, notes);
             if (!notes.isEmpty()) {
-                line(indent + 1, "-> " + notes);
+                note(notes.toString());
             }
+            FlowKey arrived = new FlowKey(working);
+            long tci = working.get(Field.VLAN_TCI);
             for (int port : ports) {
-                if (port != inPort) {
-                    physicalOrPatch(bridge, port, 0, indent);
+                if (port == inPort) {
+                    continue;
+                }
+                // Each port gets the frame tagged as it carries the VLAN: untagged out of an access port, tagged out
+                // of a trunk. The VLAN is in every megaflow already, so this reads nothing new.
+                int outputTci = normal.outputTci(arrived, inPort, port);
+                if (outputTci >= 0) {
+                    write(Field.VLAN_TCI, outputTci);
+                }
+                physicalOrPatch(bridge, port, depth);
+                if (outputTci >= 0) {
+                    working.set(Field.VLAN_TCI, tci);
                 }
             }
         }
 
-        /**
-         * Turns what actions changed into datapath actions before an output. The VLAN (always part of the megaflow) is
-         * compared with the packet's; other fields are set only when an action wrote them, and only when the value
-         * differs from what an earlier commit set — never by comparing with the packet's own value, which the megaflow
-         * need not hold.
-         */
+        /** Turns the differences between the working flow and the packet into datapath actions. */
         private void commit(boolean tunnelOutput) {
             int wantTci = (int) working.get(Field.VLAN_TCI);
             int haveTci = (int) committed.get(Field.VLAN_TCI);
@@ -444,31 +539,45 @@ public final class Translator {
                 actions.add(new DatapathAction.SetVlan(wantTci & ~FlowKey.VLAN_CFI));
             }
             committed.set(Field.VLAN_TCI, want ? wantTci : 0);
-            for (Field field : SETTABLE) {
-                boolean isWritten = (written[field.word()] & field.wordMask()) != 0;
-                boolean applies = field.prerequisite().satisfiedBy((int) working.get(Field.DL_TYPE), -1);
-                if (isWritten && applies && !(committedSet(field) && committed.get(field) == working.get(field))) {
-                    actions.add(new DatapathAction.SetField(field, working.get(field)));
-                    committed.set(field, working.get(field));
-                    committedFields |= 1L << field.ordinal();
-                }
+            if (working.get(Field.DL_SRC) != committed.get(Field.DL_SRC)
+                    || working.get(Field.DL_DST) != committed.get(Field.DL_DST)) {
+                // The action carries both addresses, the one left as the packet had it too.
+                SubFields.markRead(wildcards, Field.DL_SRC);
+                SubFields.markRead(wildcards, Field.DL_DST);
+                actions.add(new DatapathAction.SetEthernet(working.get(Field.DL_SRC), working.get(Field.DL_DST)));
+                committed.set(Field.DL_SRC, working.get(Field.DL_SRC));
+                committed.set(Field.DL_DST, working.get(Field.DL_DST));
+            }
+            if (working.get(Field.DL_TYPE) == 0x0800
+                    && (working.word(FlowKey.NW_ADDRESSES) != committed.word(FlowKey.NW_ADDRESSES)
+                            || working.get(Field.NW_TOS) != committed.get(Field.NW_TOS)
+                            || working.get(Field.NW_ECN) != committed.get(Field.NW_ECN)
+                            || working.get(Field.NW_TTL) != committed.get(Field.NW_TTL))) {
+                int tos = (int) ((working.get(Field.NW_TOS) << 2) | working.get(Field.NW_ECN));
+                actions.add(new DatapathAction.SetIpv4(
+                        (int) working.get(Field.NW_SRC), (int) working.get(Field.NW_DST), tos, (int)
+                                working.get(Field.NW_TTL)));
+                committed.word(FlowKey.NW_ADDRESSES, working.word(FlowKey.NW_ADDRESSES));
+                committed.set(Field.NW_TOS, working.get(Field.NW_TOS));
+                committed.set(Field.NW_ECN, working.get(Field.NW_ECN));
+                committed.set(Field.NW_TTL, working.get(Field.NW_TTL));
+                SubFields.markRead(wildcards, Field.NW_SRC);
+                SubFields.markRead(wildcards, Field.NW_DST);
+                SubFields.markRead(wildcards, Field.NW_TOS);
+                SubFields.markRead(wildcards, Field.NW_ECN);
+                SubFields.markRead(wildcards, Field.NW_TTL);
             }
             if (tunnelOutput) {
-                if ((written[FlowKey.TUN_ID]) == 0) {
-                    SubFields.markRead(wildcards, Field.TUN_ID); // the key comes from the packet's own tunnel
-                }
-                if (working.get(Field.TUN_ID) != committedTunnel) {
-                    committedTunnel = working.get(Field.TUN_ID);
-                    actions.add(new DatapathAction.SetTunnel(committedTunnel));
-                }
+                // The key goes out with the packet: what of it the actions did not write is the packet's own.
+                wildcards[FlowKey.TUN_ID] |= ~overwritten[FlowKey.TUN_ID];
+            }
+            if (tunnelOutput && working.get(Field.TUN_ID) != committedTunnel) {
+                committedTunnel = working.get(Field.TUN_ID);
+                actions.add(new DatapathAction.SetTunnel(committedTunnel));
             }
         }
 
-        private boolean committedSet(Field field) {
-            return (committedFields & (1L << field.ordinal())) != 0;
-        }
-
-        private void learn(BridgeView bridge, Learn learn, int indent) {
+        private void learn(BridgeView bridge, Learn learn) {
             Match.Builder match = Match.builder();
             List<Action> learnedActions = new ArrayList<>();
             for (LearnSpec spec : learn.specs()) {
@@ -513,21 +622,27 @@ public final class Translator {
             try {
                 bridge.tables().learn(flow);
                 sideEffects.add(new SideEffect.LearnFlow(bridge.tables(), flow));
-                line(indent + 1, "-> table=" + flow.table() + " " + learnedText(flow));
+                note("table=" + flow.table() + " " + learnedText(flow));
             } catch (FlowModException e) {
-                line(indent + 1, "-> learn failed: " + e.getMessage());
+                traceError("learn failed: " + e.getMessage());
             }
         }
 
-        /** The learned flow as ovs-appctl's trace shows it: match, priority, timeouts, actions. */
+        /**
+         * The learned flow as ofproto/trace shows it: match, priority, cookie, timeouts as {@code idle=} and {@code
+         * hard=}, actions ({@code vlan_tci=0x0001/0x0fff,dl_dst=fa:16:3e:1f:19:55 priority=1 hard=300 actions=...}).
+         */
         private static String learnedText(FlowMod flow) {
             StringBuilder text = new StringBuilder(MatchFormatter.format(flow.match(), -1));
             text.append(text.isEmpty() ? "" : " ").append("priority=").append(flow.priority());
+            if (flow.cookie() != 0) {
+                text.append(" cookie=0x").append(Long.toHexString(flow.cookie()));
+            }
             if (flow.idleTimeout() != 0) {
-                text.append(" idle_timeout=").append(flow.idleTimeout());
+                text.append(" idle=").append(flow.idleTimeout());
             }
             if (flow.hardTimeout() != 0) {
-                text.append(" hard_timeout=").append(flow.hardTimeout());
+                text.append(" hard=").append(flow.hardTimeout());
             }
             String line = RuleFormatter.addFlowLine(flow);
             text.append(' ').append(line.substring(line.indexOf("actions=")));
