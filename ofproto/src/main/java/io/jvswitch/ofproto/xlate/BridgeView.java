@@ -21,6 +21,15 @@ public interface BridgeView {
         return Integer.toString(port);
     }
 
+    /**
+     * The datapath's number for OpenFlow port {@code port}: unique across every bridge of the switch, as Open
+     * vSwitch's datapath port numbers are, so that an output after a patch crossing names the right bridge's port.
+     * A bridge on its own may keep its OpenFlow numbers.
+     */
+    default int datapathPort(int port) {
+        return port;
+    }
+
     /** True when output to this port encapsulates: its packets take the flow's tunnel key. */
     default boolean isTunnel(int port) {
         return false;

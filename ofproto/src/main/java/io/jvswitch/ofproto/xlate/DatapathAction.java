@@ -17,11 +17,17 @@ public sealed interface DatapathAction {
         }
     }
 
-    /** Sets the tunnel key that the next output to a tunnel port encapsulates with. */
-    record SetTunnel(long tunnelId) implements DatapathAction {
+    /**
+     * Sets the tunnel key (and, when flows chose one, the destination: {@code remote_ip=flow}, or a VXLAN group's
+     * learned VTEP) that the next output to a tunnel port encapsulates with.
+     *
+     * @param destination the IPv4 tun_dst, 0 for the port's own remote_ip
+     */
+    record SetTunnel(long tunnelId, int destination) implements DatapathAction {
         @Override
         public String toString() {
-            return "set(tunnel(tun_id=0x" + Long.toHexString(tunnelId) + "))";
+            return "set(tunnel(tun_id=0x" + Long.toHexString(tunnelId)
+                    + (destination != 0 ? ",dst=" + Ipv4Address.format(destination) : "") + "))";
         }
     }
 

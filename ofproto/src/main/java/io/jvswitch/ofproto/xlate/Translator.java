@@ -132,6 +132,7 @@ public final class Translator {
 
         private List<TraceLine> under = traceLines;
         private long committedTunnel = -1;
+        private int committedTunnelDestination;
         private int resubmits;
         private boolean lastLookupMissed;
         private DropReason error;
@@ -488,7 +489,7 @@ public final class Translator {
         private void physical(BridgeView bridge, int port) {
             boolean tunnel = bridge.isTunnel(port);
             commit(tunnel);
-            actions.add(new DatapathAction.Output(port));
+            actions.add(new DatapathAction.Output(bridge.datapathPort(port)));
             if (tunnel) {
                 note("output to tunnel port " + bridge.portName(port) + ", key 0x"
                         + Long.toHexString(working.get(Field.TUN_ID)));
@@ -568,12 +569,18 @@ public final class Translator {
                 SubFields.markRead(wildcards, Field.NW_TTL);
             }
             if (tunnelOutput) {
-                // The key goes out with the packet: what of it the actions did not write is the packet's own.
+                // The key goes out with the packet: what of it the actions did not write is the packet's own (a
+                // tunnel packet's tun_id, say), so the megaflow must hold it. A destination is taken only when
+                // actions chose one (a VXLAN group's learned VTEP): a received packet's tun_dst is our own address.
                 wildcards[FlowKey.TUN_ID] |= ~overwritten[FlowKey.TUN_ID];
-            }
-            if (tunnelOutput && working.get(Field.TUN_ID) != committedTunnel) {
-                committedTunnel = working.get(Field.TUN_ID);
-                actions.add(new DatapathAction.SetTunnel(committedTunnel));
+                long id = working.get(Field.TUN_ID);
+                boolean chosen = (overwritten[FlowKey.TUN_IPV4] & Field.TUN_DST.wordMask()) != 0;
+                int destination = chosen ? (int) working.get(Field.TUN_DST) : 0;
+                if (id != committedTunnel || destination != committedTunnelDestination) {
+                    committedTunnel = id;
+                    committedTunnelDestination = destination;
+                    actions.add(new DatapathAction.SetTunnel(id, destination));
+                }
             }
         }
 

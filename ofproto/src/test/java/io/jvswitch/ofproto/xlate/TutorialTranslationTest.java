@@ -40,7 +40,7 @@ class TutorialTranslationTest {
         assertThat(translation.actions())
                 .containsExactly(
                         new DatapathAction.PopVlan(),
-                        new DatapathAction.SetTunnel(0x1388),
+                        new DatapathAction.SetTunnel(0x1388, 0),
                         new DatapathAction.Output(3),
                         new DatapathAction.Output(2));
         assertThat(translation.actions().stream()
