@@ -1,0 +1,344 @@
+package io.jvswitch.datapath;
+
+import io.jvswitch.datapath.bridge.Bridge;
+import io.jvswitch.datapath.cache.MegaflowEntry;
+import io.jvswitch.datapath.exec.PacketEditor;
+import io.jvswitch.datapath.port.EthernetPort;
+import io.jvswitch.datapath.port.Port;
+import io.jvswitch.datapath.port.TunnelPort;
+import io.jvswitch.ofproto.flow.Field;
+import io.jvswitch.ofproto.flow.FlowExtractor;
+import io.jvswitch.ofproto.flow.FlowKey;
+import io.jvswitch.ofproto.xlate.DatapathAction;
+import io.jvswitch.tunnel.TunnelConfig;
+import io.jvswitch.tunnel.TunnelMetadata;
+import io.jvswitch.tunnel.TunnelType;
+import io.jvswitch.tunnel.decap.Decapsulator;
+import io.jvswitch.wire.DropReason;
+import io.jvswitch.wire.Malformed;
+import io.jvswitch.wire.PacketBuffer;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * One host's switch: its bridges, every port numbered datapath-wide (as Open vSwitch's datapath ports are), the
+ * receive paths — from an Ethernet port, and from the underlay for tunnel traffic — and the execution of cached
+ * datapath actions. Packets are copied in from the receiver into a pooled buffer, looked up through the entering
+ * bridge's flow cache, and sent out; every drop is counted by reason.
+ *
+ * <p>Single-threaded: the lab's event loop, or the real switch's datapath thread, calls everything.
+ */
+public final class Datapath {
+    private final InstantSource clock;
+    private final Underlay underlay;
+    private final Arena arena = Arena.ofAuto();
+    private final BufferPool pool = new BufferPool(arena, 64);
+    private final Map<String, Bridge> bridges = new LinkedHashMap<>();
+    private final Map<Port, Bridge> bridgeOfPort = new HashMap<>();
+    private final Map<Port, Integer> datapathPorts = new HashMap<>();
+    private final Map<Integer, Port> portsByNumber = new HashMap<>();
+    private final List<TunnelPort> tunnelPorts = new ArrayList<>();
+    private final Map<String, long[]> drops = new TreeMap<>();
+    private final FlowKey key = new FlowKey();
+    private final TunnelMetadata tunnel = new TunnelMetadata();
+    private Decapsulator decapsulator = new Decapsulator();
+    private Consumer<PacketBuffer> packetIns = packet -> {};
+    private int nextDatapathPort = 1;
+
+    /** A switch whose tunnels ride on {@code underlay} (null when it has no tunnels). */
+    public Datapath(InstantSource clock, Underlay underlay) {
+        this.clock = clock;
+        this.underlay = underlay;
+    }
+
+    public InstantSource clock() {
+        return clock;
+    }
+
+    public Bridge addBridge(String name) {
+        if (bridges.containsKey(name) || findPort(name) != null) {
+            throw new IllegalArgumentException("a bridge or port named " + name + " already exists");
+        }
+        Bridge bridge = new Bridge(name, this);
+        bridges.put(name, bridge);
+        return bridge;
+    }
+
+    public void removeBridge(String name) {
+        Bridge bridge = bridges.remove(name);
+        if (bridge == null) {
+            throw new IllegalArgumentException("no bridge " + name);
+        }
+        for (Port port : bridge.ports()) {
+            unregisterPort(port);
+        }
+    }
+
+    public Bridge bridge(String name) {
+        return bridges.get(name);
+    }
+
+    public Collection<Bridge> bridges() {
+        return List.copyOf(bridges.values());
+    }
+
+    /** Called by a bridge for each port it adds. */
+    public void registerPort(Bridge bridge, Port port) {
+        int number = nextDatapathPort++;
+        datapathPorts.put(port, number);
+        portsByNumber.put(number, port);
+        bridgeOfPort.put(port, bridge);
+        if (port instanceof TunnelPort tunnelPort) {
+            tunnelPorts.add(tunnelPort);
+            rebuildDecapsulator();
+        }
+    }
+
+    /** Called by a bridge for each port it removes. */
+    public void unregisterPort(Port port) {
+        Integer number = datapathPorts.remove(port);
+        if (number != null) {
+            portsByNumber.remove(number);
+        }
+        bridgeOfPort.remove(port);
+        if (port instanceof TunnelPort tunnelPort) {
+            tunnelPorts.remove(tunnelPort);
+            rebuildDecapsulator();
+        }
+    }
+
+    private void rebuildDecapsulator() {
+        TreeSet<Integer> vxlan = new TreeSet<>();
+        TreeSet<Integer> greUdp = new TreeSet<>();
+        for (TunnelPort port : tunnelPorts) {
+            TunnelConfig config = port.config();
+            if (config.type() == TunnelType.VXLAN) {
+                vxlan.add(config.destinationPort());
+            } else if (config.type() == TunnelType.GRE_UDP) {
+                greUdp.add(config.destinationPort());
+            }
+        }
+        decapsulator = new Decapsulator(
+                vxlan.stream().mapToInt(Integer::intValue).toArray(),
+                greUdp.stream().mapToInt(Integer::intValue).toArray(),
+                false);
+    }
+
+    public int datapathPort(Port port) {
+        Integer number = datapathPorts.get(port);
+        return number == null ? -1 : number;
+    }
+
+    /** A port of any bridge, by name, or null. */
+    public Port findPort(String name) {
+        for (Port port : bridgeOfPort.keySet()) {
+            if (port.name().equals(name)) {
+                return port;
+            }
+        }
+        return null;
+    }
+
+    public Bridge bridgeOf(Port port) {
+        return bridgeOfPort.get(port);
+    }
+
+    /** Who hears packets sent to the controller (packet-ins). */
+    public void onPacketIn(Consumer<PacketBuffer> listener) {
+        this.packetIns = listener;
+    }
+
+    /** A frame arriving on an Ethernet port (a guest's frame, a TAP read). Copied in; the caller keeps its bytes. */
+    public void receive(EthernetPort port, MemorySegment segment, long offset, int length) {
+        Bridge bridge = bridgeOfPort.get(port);
+        if (bridge == null) {
+            return;
+        }
+        port.counters().received(length);
+        PacketBuffer packet = pool.take();
+        MemorySegment.copy(segment, offset, packet.memory(), packet.start(), length);
+        packet.length(length);
+        key.clear();
+        key.set(Field.IN_PORT, port.ofport());
+        process(bridge, packet);
+        pool.give(packet);
+    }
+
+    /**
+     * A frame arriving from the underlay (outer Ethernet header first): decapsulated, matched to its tunnel port as
+     * Open vSwitch demultiplexes (type and UDP port, remote, local address, key), then switched by that port's bridge
+     * with the tunnel metadata in its flow ({@code tun_id}, {@code tun_src}, {@code tun_dst}).
+     */
+    public void receiveFromUnderlay(MemorySegment segment, long offset, int length) {
+        PacketBuffer packet = pool.take();
+        MemorySegment.copy(segment, offset, packet.memory(), packet.start(), length);
+        packet.length(length);
+        try {
+            Malformed problem = decapsulator.decapsulate(packet, tunnel);
+            if (problem != null) {
+                count(problem);
+                return;
+            }
+            TunnelPort port = demultiplex();
+            if (port == null) {
+                count(DatapathDrop.TUNNEL_NO_PORT);
+                return;
+            }
+            if (port.config().payloadType() == TunnelConfig.PayloadType.LEGACY_L3) {
+                // An L3 tunnel's packets enter the bridge with an Ethernet header of zeroes, as Open vSwitch's do.
+                int start = packet.prepend(14);
+                packet.memory().asSlice(start, 12).fill((byte) 0);
+                io.jvswitch.wire.Bytes.u16(packet.memory(), start + 12, tunnel.innerProtocol());
+            }
+            port.counters().received(packet.length());
+            key.clear();
+            key.set(Field.IN_PORT, port.ofport());
+            key.set(Field.TUN_ID, tunnel.key());
+            if (tunnel.ipVersion() == 4) {
+                key.set(Field.TUN_SRC, Integer.toUnsignedLong(tunnel.sourceV4()));
+                key.set(Field.TUN_DST, Integer.toUnsignedLong(tunnel.destinationV4()));
+            }
+            process(bridgeOfPort.get(port), packet);
+        } finally {
+            pool.give(packet);
+        }
+    }
+
+    private TunnelPort demultiplex() {
+        InetAddress source = address(tunnel, true);
+        InetAddress destination = address(tunnel, false);
+        boolean keyPresent = tunnel.has(TunnelMetadata.FLAG_KEY);
+        TunnelPort best = null;
+        for (TunnelPort port : tunnelPorts) {
+            TunnelConfig config = port.config();
+            if (config.type() != tunnel.type()) {
+                continue;
+            }
+            if (config.type().overUdp() && config.destinationPort() != tunnel.destinationPort()) {
+                continue;
+            }
+            if (port.accepts(source, destination, tunnel.key(), keyPresent)
+                    && (best == null || port.specificity() > best.specificity())) {
+                best = port;
+            }
+        }
+        return best;
+    }
+
+    private static InetAddress address(TunnelMetadata metadata, boolean source) {
+        try {
+            if (metadata.ipVersion() == 4) {
+                int value = source ? metadata.sourceV4() : metadata.destinationV4();
+                return Inet4Address.getByAddress(
+                        new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value});
+            }
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
+            if (source) {
+                bytes.putLong(metadata.sourceHigh()).putLong(metadata.sourceLow());
+            } else {
+                bytes.putLong(metadata.destinationHigh()).putLong(metadata.destinationLow());
+            }
+            return InetAddress.getByAddress(bytes.array());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // 4 or 16 bytes are always an address
+        }
+    }
+
+    private void process(Bridge bridge, PacketBuffer packet) {
+        FlowExtractor.extract(packet.memory(), packet.start(), packet.length(), key);
+        MegaflowEntry entry = bridge.cache().classify(key, packet.length(), clock.millis());
+        if (entry.dropReason() != null) {
+            count(entry.dropReason());
+        }
+        execute(entry.actions(), packet);
+    }
+
+    /** Runs datapath actions on a packet: rewrites in place, outputs as they come (a tunnel output on a copy). */
+    private void execute(DatapathAction[] actions, PacketBuffer packet) {
+        long tunnelId = 0;
+        int tunnelDestination = 0;
+        for (DatapathAction action : actions) {
+            switch (action) {
+                case DatapathAction.Output(int number) -> output(number, packet, tunnelId, tunnelDestination);
+                case DatapathAction.SetTunnel(long id, int destination) -> {
+                    tunnelId = id;
+                    tunnelDestination = destination;
+                }
+                case DatapathAction.PushVlan(int tci) -> PacketEditor.pushVlan(packet, tci);
+                case DatapathAction.PopVlan pop -> PacketEditor.popVlan(packet);
+                case DatapathAction.SetVlan(int tci) -> PacketEditor.setVlan(packet, tci);
+                case DatapathAction.SetEthernet(long source, long destination) ->
+                    PacketEditor.setEthernet(packet, source, destination);
+                case DatapathAction.SetIpv4(int source, int destination, int tos, int ttl) ->
+                    PacketEditor.setIpv4(packet, source, destination, tos, ttl);
+                case DatapathAction.Controller(int maxLength) -> packetIns.accept(packet);
+            }
+        }
+    }
+
+    private void output(int number, PacketBuffer packet, long tunnelId, int tunnelDestination) {
+        Port port = portsByNumber.get(number);
+        switch (port) {
+            case EthernetPort ethernet -> ethernet.transmit(packet.memory(), packet.start(), packet.length());
+            case TunnelPort tunnelPort -> {
+                PacketBuffer copy = pool.copyOf(packet);
+                try {
+                    if (tunnelPort.config().payloadType() == TunnelConfig.PayloadType.LEGACY_L3) {
+                        PacketEditor.popVlan(copy);
+                        copy.stripFront(14); // an L3 tunnel carries the IP packet, not its Ethernet header
+                    }
+                    DropReason problem = tunnelPort.send(copy, tunnelId, tunnelDestination, underlay);
+                    if (problem != null) {
+                        count(problem);
+                    }
+                } finally {
+                    pool.give(copy);
+                }
+            }
+            case null -> count(DatapathDrop.PORT_HAS_NO_RECEIVER);
+            default -> count(DatapathDrop.PORT_HAS_NO_RECEIVER);
+        }
+    }
+
+    private void count(DropReason reason) {
+        drops.computeIfAbsent(reason.counterName(), name -> new long[1])[0]++;
+    }
+
+    /** Packets dropped, by reason's counter name, for {@code appctl dpif/show-dp-features}-style listings. */
+    public Map<String, Long> dropCounters() {
+        Map<String, Long> counters = new TreeMap<>();
+        drops.forEach((name, count) -> counters.put(name, count[0]));
+        return counters;
+    }
+
+    /**
+     * Runs the timers: credits flows with their cached packets, expires flows whose timeouts passed and MACs that
+     * aged out. The lab calls this every second of virtual time; the real switch, every second.
+     */
+    public void runTimers() {
+        long now = clock.millis();
+        for (Bridge bridge : bridges.values()) {
+            bridge.cache().pushStats();
+            bridge.tables().expire();
+            bridge.macs().expire(now);
+        }
+    }
+
+    /** Buffers the pool has made: a number that keeps growing is a leak. */
+    public int buffersAllocated() {
+        return pool.allocated();
+    }
+}
