@@ -284,6 +284,8 @@ public final class Datapath {
                     PacketEditor.setEthernet(packet, source, destination);
                 case DatapathAction.SetIpv4(int source, int destination, int tos, int ttl) ->
                     PacketEditor.setIpv4(packet, source, destination, tos, ttl);
+                case DatapathAction.SetArp(int operation, long sha, int spa, long tha, int tpa) ->
+                    PacketEditor.setArp(packet, operation, sha, spa, tha, tpa);
                 case DatapathAction.Controller(int maxLength) -> packetIns.accept(packet);
             }
         }

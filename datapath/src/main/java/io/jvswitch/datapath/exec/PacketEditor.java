@@ -60,6 +60,22 @@ public final class PacketEditor {
         }
     }
 
+    /** Rewrites an Ethernet/IPv4 ARP packet's opcode and addresses; other frames are left alone. */
+    public static void setArp(
+            PacketBuffer packet, int operation, long senderMac, int senderIp, long targetMac, int targetIp) {
+        MemorySegment segment = packet.memory();
+        int start = packet.start();
+        int at = start + 12;
+        if (packet.length() >= 18 && isTagged(segment, start)) {
+            at += 4;
+        }
+        int arp = at + 2;
+        if (arp + 28 > packet.end() || Bytes.u16(segment, at) != Ethernet.TYPE_ARP) {
+            return;
+        }
+        new io.jvswitch.wire.l2.Arp().wrap(segment, arp).write(operation, senderMac, senderIp, targetMac, targetIp);
+    }
+
     /** Rewrites an IPv4 packet's addresses, ToS and TTL, fixing the IPv4, TCP and UDP checksums. */
     public static void setIpv4(PacketBuffer packet, int source, int destination, int tos, int ttl) {
         MemorySegment segment = packet.memory();

@@ -71,6 +71,16 @@ public sealed interface DatapathAction {
         }
     }
 
+    /** Rewrites an Ethernet/IPv4 ARP packet's opcode and addresses (an ARP responder turning a request around). */
+    record SetArp(int operation, long senderMac, int senderIp, long targetMac, int targetIp) implements DatapathAction {
+        @Override
+        public String toString() {
+            return "set(arp(sip=" + Ipv4Address.format(senderIp) + ",tip=" + Ipv4Address.format(targetIp) + ",op="
+                    + operation + ",sha=" + MacAddress.format(senderMac) + ",tha=" + MacAddress.format(targetMac)
+                    + "))";
+        }
+    }
+
     /** Sends the packet to the controller (a packet-in to whoever listens). */
     record Controller(int maxLength) implements DatapathAction {
         @Override

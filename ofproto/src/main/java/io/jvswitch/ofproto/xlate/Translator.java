@@ -80,7 +80,10 @@ public final class Translator {
                 Field.NW_DST,
                 Field.NW_TOS,
                 Field.NW_ECN,
-                Field.NW_TTL)) {
+                Field.NW_TTL,
+                Field.ARP_OP,
+                Field.ARP_SHA,
+                Field.ARP_THA)) {
             COMPARED[field.word()] |= field.wordMask();
         }
     }
@@ -567,6 +570,28 @@ public final class Translator {
                 SubFields.markRead(wildcards, Field.NW_TOS);
                 SubFields.markRead(wildcards, Field.NW_ECN);
                 SubFields.markRead(wildcards, Field.NW_TTL);
+            }
+            if (working.get(Field.DL_TYPE) == 0x0806
+                    && (working.get(Field.ARP_OP) != committed.get(Field.ARP_OP)
+                            || working.word(FlowKey.NW_ADDRESSES) != committed.word(FlowKey.NW_ADDRESSES)
+                            || working.get(Field.ARP_SHA) != committed.get(Field.ARP_SHA)
+                            || working.get(Field.ARP_THA) != committed.get(Field.ARP_THA))) {
+                // An ARP responder rewrote the request into a reply: the action carries every ARP field, so the
+                // megaflow holds them all.
+                for (Field field :
+                        new Field[] {Field.ARP_OP, Field.ARP_SPA, Field.ARP_TPA, Field.ARP_SHA, Field.ARP_THA}) {
+                    SubFields.markRead(wildcards, field);
+                }
+                actions.add(new DatapathAction.SetArp(
+                        (int) working.get(Field.ARP_OP),
+                        working.get(Field.ARP_SHA),
+                        (int) working.get(Field.ARP_SPA),
+                        working.get(Field.ARP_THA),
+                        (int) working.get(Field.ARP_TPA)));
+                committed.set(Field.ARP_OP, working.get(Field.ARP_OP));
+                committed.word(FlowKey.NW_ADDRESSES, working.word(FlowKey.NW_ADDRESSES));
+                committed.set(Field.ARP_SHA, working.get(Field.ARP_SHA));
+                committed.set(Field.ARP_THA, working.get(Field.ARP_THA));
             }
             if (tunnelOutput) {
                 // The key goes out with the packet: what of it the actions did not write is the packet's own (a
