@@ -1,0 +1,77 @@
+package io.jvswitch.netio;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A network namespace a test makes for itself and removes afterwards, even when the test fails: real packets stay
+ * inside it. Needs root and iproute2; tests using it are skipped, with a message, otherwise.
+ */
+final class TestNamespace implements AutoCloseable {
+    final String name;
+
+    private TestNamespace(String name) {
+        this.name = name;
+    }
+
+    /** Skips the calling test unless it runs as root with {@code ip} available. */
+    static void assumePrivileged() {
+        assumeTrue(
+                "root".equals(System.getProperty("user.name")),
+                "privileged test skipped: needs root to create network namespaces");
+        assumeTrue(onPath("ip"), "privileged test skipped: iproute2's ip is not installed");
+    }
+
+    private static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (new java.io.File(dir, program).canExecute()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static TestNamespace create() throws IOException, InterruptedException {
+        String name = "jvs-t" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+        run("ip", "netns", "add", name);
+        TestNamespace namespace = new TestNamespace(name);
+        namespace.ip("link", "set", "lo", "up");
+        return namespace;
+    }
+
+    /** Runs {@code ip -n NAME ARGS...} and returns its output. */
+    String ip(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("ip", "-n", name));
+        command.addAll(List.of(args));
+        return run(command.toArray(String[]::new));
+    }
+
+    static String run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IOException(String.join(" ", command) + ": timed out");
+        }
+        if (process.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " exited " + process.exitValue() + ": " + output);
+        }
+        return output;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            run("ip", "netns", "delete", name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while deleting namespace " + name, e);
+        }
+    }
+}
