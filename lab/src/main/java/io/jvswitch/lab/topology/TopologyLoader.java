@@ -35,6 +35,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads topology files: YAML, strict. An unknown key, a duplicate key, a value of the wrong kind, an unknown step
@@ -171,6 +173,13 @@ public final class TopologyLoader {
     }
 
     private static String describe(JsonProcessingException e, String source, Map<String, JsonLocation> locations) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof MarkedYAMLException syntax && syntax.getProblemMark() != null) {
+                Mark mark = syntax.getProblemMark();
+                return source + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1) + ": not valid YAML: "
+                        + syntax.getProblem();
+            }
+        }
         JsonLocation location = e.getLocation();
         String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
         boolean duplicate = original.startsWith("Duplicate field '");

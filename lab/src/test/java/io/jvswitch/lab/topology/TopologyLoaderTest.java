@@ -238,7 +238,11 @@ class TopologyLoaderTest {
                 .containsExactly("t.yaml:3:9: segments[0]: duplicate key 'name'");
         assertThat(problems(BASE.replace("addresses: [198.18.0.1/24]", "addresses: 198.18.0.1/24")))
                 .containsExactly("t.yaml:11:5: hosts[0].addresses: expected a list");
-        assertThat(problems("segments: [\n")).singleElement().asString().startsWith("t.yaml:2:1: not valid YAML: ");
+        assertThat(problems("segments: [\n"))
+                .containsExactly("t.yaml:2:1: not valid YAML: expected the node content, but found '<stream end>'");
+        assertThat(problems("segments:\n  - name: a\n - name: b\n"))
+                .containsExactly(
+                        "t.yaml:3:2: not valid YAML: expected <block end>, but found '<block sequence start>'");
         assertThat(problems("")).containsExactly("t.yaml: the file holds no topology");
     }
 
