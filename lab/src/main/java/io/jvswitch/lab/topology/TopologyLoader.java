@@ -173,6 +173,9 @@ public final class TopologyLoader {
     }
 
     private static String describe(JsonProcessingException e, String source, Map<String, JsonLocation> locations) {
+        if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("No content to map")) {
+            return source + ": the file holds no topology";
+        }
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof MarkedYAMLException syntax && syntax.getProblemMark() != null) {
                 Mark mark = syntax.getProblemMark();
