@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -191,7 +192,7 @@ public final class Lab implements AutoCloseable {
 
     /** Every VM by name, in topology order. */
     public Map<String, Guest> vms() {
-        return Map.copyOf(vms);
+        return Collections.unmodifiableMap(new LinkedHashMap<>(vms));
     }
 
     /** Hands every host, in topology order, to {@code hostSwitch} to put a switch on it. */
