@@ -271,6 +271,27 @@ class GuestTest {
     }
 
     @Test
+    void aTaggedGuestTakesFramesOfItsMtuPlusEighteen() {
+        Guest a = new Guest(
+                scheduler,
+                GuestConfig.of("a", "fa:16:3e:00:00:0a", "10.0.0.10/24")
+                        .withVlan(7)
+                        .withMtu(1400));
+        Guest b = new Guest(
+                scheduler,
+                GuestConfig.of("b", "fa:16:3e:00:00:0b", "10.0.0.11/24")
+                        .withVlan(7)
+                        .withMtu(1400));
+        wire(a, b);
+        assertThat(a.ping("10.0.0.11", PingOptions.count(1).withSize(1372))
+                        .await()
+                        .success())
+                .isTrue();
+        assertThat(recorder.frames.get(2).bytes()).hasSize(1418);
+        assertThat(b.drops()).isEmpty();
+    }
+
+    @Test
     void ipv6PingsAfterNeighborDiscovery() {
         Guest a = new Guest(
                 scheduler,
