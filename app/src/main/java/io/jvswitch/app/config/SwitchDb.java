@@ -1,0 +1,157 @@
+package io.jvswitch.app.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * A switch's configuration, what Open vSwitch keeps in OVSDB: its bridges, their ports and interfaces (type, options,
+ * VLAN tag), the flows users added, and the tunnel agent's desired state. Immutable; every change makes a new one,
+ * which the {@link ConfigStore} writes atomically before it is applied.
+ *
+ * @param uuid the switch's identity, the first line of {@code vsctl show}
+ * @param bridges in the order they were added
+ * @param agent the tunnel agent's desired state as its YAML/JSON, or null when no agent runs
+ */
+public record SwitchDb(String uuid, List<BridgeConfig> bridges, Map<String, Object> agent) {
+    public SwitchDb {
+        Objects.requireNonNull(uuid, "uuid");
+        bridges = List.copyOf(bridges);
+    }
+
+    /** A new, empty switch with a fresh identity. */
+    public static SwitchDb empty() {
+        return new SwitchDb(UUID.randomUUID().toString(), List.of(), null);
+    }
+
+    public BridgeConfig bridge(String name) {
+        return bridges.stream()
+                .filter(bridge -> bridge.name().equals(name))
+                .findFirst()
+                .orElse(null);
+    }
+
+    /** The bridge holding port {@code name}, or null. */
+    public BridgeConfig bridgeOfPort(String name) {
+        for (BridgeConfig bridge : bridges) {
+            if (bridge.port(name) != null) {
+                return bridge;
+            }
+        }
+        return null;
+    }
+
+    public SwitchDb withBridge(BridgeConfig bridge) {
+        List<BridgeConfig> list = new ArrayList<>();
+        boolean replaced = false;
+        for (BridgeConfig existing : bridges) {
+            if (existing.name().equals(bridge.name())) {
+                list.add(bridge);
+                replaced = true;
+            } else {
+                list.add(existing);
+            }
+        }
+        if (!replaced) {
+            list.add(bridge);
+        }
+        return new SwitchDb(uuid, list, agent);
+    }
+
+    public SwitchDb withoutBridge(String name) {
+        return new SwitchDb(
+                uuid, bridges.stream().filter(b -> !b.name().equals(name)).toList(), agent);
+    }
+
+    public SwitchDb withAgent(Map<String, Object> agentState) {
+        return new SwitchDb(uuid, bridges, agentState);
+    }
+
+    /**
+     * A bridge: its ports and the flows users added to it (as add-flow lines, re-added on start before traffic flows,
+     * as Open vSwitch's flow-restore-wait does).
+     */
+    public record BridgeConfig(String name, String failMode, List<PortConfig> ports, List<String> flows) {
+        public BridgeConfig {
+            Objects.requireNonNull(name, "name");
+            ports = List.copyOf(ports);
+            flows = List.copyOf(flows);
+        }
+
+        public static BridgeConfig named(String name) {
+            return new BridgeConfig(name, null, List.of(), List.of());
+        }
+
+        public PortConfig port(String portName) {
+            return ports.stream()
+                    .filter(port -> port.name().equals(portName))
+                    .findFirst()
+                    .orElse(null);
+        }
+
+        public BridgeConfig withPort(PortConfig port) {
+            List<PortConfig> list = new ArrayList<>();
+            boolean replaced = false;
+            for (PortConfig existing : ports) {
+                if (existing.name().equals(port.name())) {
+                    list.add(port);
+                    replaced = true;
+                } else {
+                    list.add(existing);
+                }
+            }
+            if (!replaced) {
+                list.add(port);
+            }
+            return new BridgeConfig(name, failMode, list, flows);
+        }
+
+        public BridgeConfig withoutPort(String portName) {
+            return new BridgeConfig(
+                    name,
+                    failMode,
+                    ports.stream().filter(p -> !p.name().equals(portName)).toList(),
+                    flows);
+        }
+
+        public BridgeConfig withFailMode(String mode) {
+            return new BridgeConfig(name, mode, ports, flows);
+        }
+
+        public BridgeConfig withFlows(List<String> newFlows) {
+            return new BridgeConfig(name, failMode, ports, newFlows);
+        }
+    }
+
+    /**
+     * A port with its one interface, as ovs-vsctl shows them: type ({@code ""} for a system interface, {@code
+     * internal}, {@code tap}, {@code patch}, {@code gre}, {@code vxlan}, {@code gre-udp}), options, and the access VLAN
+     * ({@code tag}, 0 for a trunk).
+     */
+    public record PortConfig(String name, String type, Map<String, String> options, int tag) {
+        public PortConfig {
+            Objects.requireNonNull(name, "name");
+            type = type == null ? "" : type;
+            options = Map.copyOf(new LinkedHashMap<>(options == null ? Map.of() : options));
+        }
+
+        public static PortConfig named(String name) {
+            return new PortConfig(name, "", Map.of(), 0);
+        }
+
+        public PortConfig withType(String newType) {
+            return new PortConfig(name, newType, options, tag);
+        }
+
+        public PortConfig withOptions(Map<String, String> newOptions) {
+            return new PortConfig(name, type, newOptions, tag);
+        }
+
+        public PortConfig withTag(int newTag) {
+            return new PortConfig(name, type, options, newTag);
+        }
+    }
+}
