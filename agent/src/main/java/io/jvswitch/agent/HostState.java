@@ -1,5 +1,7 @@
 package io.jvswitch.agent;
 
+import io.jvswitch.tunnel.TunnelConfig;
+import io.jvswitch.wire.MacAddress;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -48,7 +50,7 @@ public record HostState(
         }
         if (localIp.isMulticastAddress() || localIp.isAnyLocalAddress()) {
             throw new HostStateException(
-                    "local_ip " + localIp.getHostAddress() + " is not a unicast address of this host");
+                    "local_ip " + TunnelConfig.addressText(localIp) + " is not a unicast address of this host");
         }
         tunnelTypes = Collections.unmodifiableSet(
                 tunnelTypes.isEmpty() ? EnumSet.noneOf(NetworkType.class) : EnumSet.copyOf(tunnelTypes));
@@ -87,12 +89,14 @@ public record HostState(
             }
             if (network.hasGroup() && layout == Layout.NEUTRON) {
                 throw new HostStateException("network " + network.name() + " floods to multicast group "
-                        + network.group().getHostAddress() + ", which the tutorial layout does (flood and learn);"
+                        + TunnelConfig.addressText(network.group())
+                        + ", which the tutorial layout does (flood and learn);"
                         + " the neutron layout floods by l2population instead");
             }
             if (network.hasGroup() && ipv6) {
                 throw new HostStateException("network " + network.name() + " floods to IPv4 group "
-                        + network.group().getHostAddress() + " but local_ip " + localIp.getHostAddress()
+                        + TunnelConfig.addressText(network.group()) + " but local_ip "
+                        + TunnelConfig.addressText(localIp)
                         + " is IPv6");
             }
             int mtu = underlayMtu - network.type().overhead(ipv6);
@@ -124,23 +128,23 @@ public record HostState(
         Map<String, InetAddress> macs = new HashMap<>();
         for (Peer peer : peers) {
             if (!addresses.add(peer.address())) {
-                throw new HostStateException("peer " + peer.address().getHostAddress() + " is given twice");
+                throw new HostStateException("peer " + TunnelConfig.addressText(peer.address()) + " is given twice");
             }
             if (peer.address().getClass() != localIp.getClass()) {
-                throw new HostStateException("peer " + peer.address().getHostAddress() + " and local_ip "
-                        + localIp.getHostAddress() + " are of different IP versions: no tunnel between them");
+                throw new HostStateException("peer " + TunnelConfig.addressText(peer.address()) + " and local_ip "
+                        + TunnelConfig.addressText(localIp) + " are of different IP versions: no tunnel between them");
             }
             if (peer.address().isMulticastAddress()) {
-                throw new HostStateException("peer " + peer.address().getHostAddress()
+                throw new HostStateException("peer " + TunnelConfig.addressText(peer.address())
                         + " is a multicast group: give it as a network's group instead");
             }
             for (RemoteVm vm : peer.vms()) {
-                String key = vm.network() + " " + io.jvswitch.wire.MacAddress.format(vm.mac());
+                String key = vm.network() + " " + MacAddress.format(vm.mac());
                 InetAddress other = macs.putIfAbsent(key, peer.address());
                 if (other != null && !other.equals(peer.address())) {
-                    throw new HostStateException("MAC " + io.jvswitch.wire.MacAddress.format(vm.mac())
-                            + " on network " + vm.network() + " is claimed by peers " + other.getHostAddress()
-                            + " and " + peer.address().getHostAddress());
+                    throw new HostStateException("MAC " + MacAddress.format(vm.mac())
+                            + " on network " + vm.network() + " is claimed by peers " + TunnelConfig.addressText(other)
+                            + " and " + TunnelConfig.addressText(peer.address()));
                 }
             }
         }

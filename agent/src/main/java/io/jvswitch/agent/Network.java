@@ -1,5 +1,6 @@
 package io.jvswitch.agent;
 
+import io.jvswitch.tunnel.TunnelConfig;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 
@@ -30,10 +31,10 @@ public record Network(String name, NetworkType type, long segmentationId, InetAd
             }
             if (!group.isMulticastAddress()) {
                 throw new HostStateException(
-                        "network " + name + ": " + group.getHostAddress() + " is not a multicast group");
+                        "network " + name + ": " + TunnelConfig.addressText(group) + " is not a multicast group");
             }
             if (!(group instanceof Inet4Address)) {
-                throw new HostStateException("network " + name + ": group " + group.getHostAddress()
+                throw new HostStateException("network " + name + ": group " + TunnelConfig.addressText(group)
                         + " is IPv6; flood-and-learn needs an IPv4 group (the datapath learns IPv4 tunnel sources)");
             }
         }
