@@ -13,7 +13,6 @@ import io.jvswitch.ofproto.flow.Match;
 import io.jvswitch.ofproto.flow.Ports;
 import io.jvswitch.ofproto.table.FlowDiff;
 import io.jvswitch.ofproto.table.FlowMod;
-import io.jvswitch.ofproto.table.FlowTables;
 import io.jvswitch.ofproto.table.Rule;
 import io.jvswitch.ofproto.text.FlowParser;
 import io.jvswitch.tunnel.TunnelConfig;
@@ -124,19 +123,20 @@ public final class TunnelAgent {
 
         List<String> added = new ArrayList<>();
         List<String> removed = new ArrayList<>();
-        int[] learnedDeleted = {0};
+        int learnedDeleted = 0;
         ensureBridges(added);
 
         // Networks that left, or changed what they are: what was learned on their VLAN is stale.
         if (state != null) {
+            Map<String, Network> wantedNetworks = new HashMap<>();
+            desired.networks().forEach(network -> wantedNetworks.put(network.name(), network));
             for (Network old : state.networks()) {
-                Network now = desired.network(old.name());
-                if (now == null || !now.equals(old)) {
+                if (!old.equals(wantedNetworks.get(old.name()))) {
                     int vlan = vlans.vlan(old.name());
                     Match onVlan = Match.builder()
                             .setMasked(Field.VLAN_TCI, vlan, 0x0fff)
                             .build();
-                    learnedDeleted[0] += deleteUninstalled(FlowMod.delete(LEARNED_TABLE, onVlan));
+                    learnedDeleted += deleteUninstalled(FlowMod.delete(LEARNED_TABLE, onVlan));
                 }
             }
         }
@@ -172,7 +172,7 @@ public final class TunnelAgent {
                 it.remove();
                 FlowMod sendingThere = new FlowMod(
                         FlowMod.Command.DELETE, FlowMod.ALL_TABLES, Match.ANY, 0, 0, 0, List.of(), 0, 0, ofport);
-                learnedDeleted[0] += deleteUninstalled(sendingThere);
+                learnedDeleted += deleteUninstalled(sendingThere);
             }
         }
 
@@ -199,7 +199,7 @@ public final class TunnelAgent {
         vlans.commit(vlanPlan);
         state = desired;
         int[] flowChanges = reconcileFlows(desired);
-        return new Changes(added, removed, flowChanges[0], flowChanges[1], flowChanges[2], learnedDeleted[0]);
+        return new Changes(added, removed, flowChanges[0], flowChanges[1], flowChanges[2], learnedDeleted);
     }
 
     private List<TunnelPlan> planTunnels(HostState desired) {
@@ -554,10 +554,5 @@ public final class TunnelAgent {
     /** The host as {@code ovs-vsctl show} prints it (bridges and ports in name order): see {@link VsctlShow}. */
     public String show() {
         return VsctlShow.render(systemId, datapath);
-    }
-
-    /** br-tun's flow tables, for dump-flows. */
-    FlowTables tunnelTables() {
-        return brTun.tables();
     }
 }

@@ -211,6 +211,41 @@ class EndToEndTest {
     }
 
     @Test
+    void overAnIpv6UnderlayWithNeutronsTunnelNames() {
+        Fabric fabric = new Fabric();
+        Fabric.Host one = fabric.host("2001:db8::1");
+        Fabric.Host two = fabric.host("2001:db8::2");
+        for (Fabric.Host host : List.of(one, two)) {
+            host.apply(HostState.builder(host.address)
+                    .naming(TunnelNaming.NEUTRON)
+                    .network(Network.vxlan("net1", 0x1388))
+                    .vm(new Vm(host == one ? "vm1" : "vm2", "net1", host == one ? VM1 : VM2, null))
+                    .peer(new Peer(host == one ? two.address : one.address))
+                    .build());
+        }
+        assertThat(one.agent.tunnelPorts()).containsOnlyKeys("vxlan-pehtjzksi");
+        assertThat(one.agent.tunnelPorts().get("vxlan-pehtjzksi").options())
+                .containsEntry("local_ip", "2001:db8::1")
+                .containsEntry("remote_ip", "2001:db8::2");
+        assertThat(one.agent.mtu("net1")).isEqualTo(1430);
+
+        byte[] request = arpRequest(VM1, 0x0a000001, 0x0a000002);
+        one.vmSends("vm1", request);
+        assertThat(destinations(one.sent)).containsExactly(two.address);
+        assertThat(hex(one.sent.getFirst(), 12, 14)).as("an IPv6 underlay").isEqualTo("86dd");
+        assertThat(two.received("vm2")).containsExactly(request);
+        byte[] reply = arpReply(VM2, 0x0a000002, VM1, 0x0a000001);
+        two.vmSends("vm2", reply);
+        assertThat(one.received("vm1")).containsExactly(reply);
+        assertThat(learned(one))
+                .containsExactly(
+                        "table=20, hard_timeout=300, priority=1,vlan_tci=0x0001/0x0fff,dl_dst=fa:16:3e:1f:19:55"
+                                + " actions=load:0->NXM_OF_VLAN_TCI[],load:0x1388->NXM_NX_TUN_ID[],output:2");
+        assertThat(one.datapath.dropCounters()).isEmpty();
+        assertThat(two.datapath.dropCounters()).isEmpty();
+    }
+
+    @Test
     void framesBiggerThanTheNetworkMtuAllowsAreDroppedAtTheTunnel() {
         Fabric fabric = new Fabric();
         Fabric.Host one = fabric.host("192.168.1.100");
