@@ -51,6 +51,7 @@ public final class Datapath {
     private final Map<Port, Integer> datapathPorts = new HashMap<>();
     private final Map<Integer, Port> portsByNumber = new HashMap<>();
     private final List<TunnelPort> tunnelPorts = new ArrayList<>();
+    private final Map<InetAddress, Integer> groupPorts = new HashMap<>();
     private final Map<String, long[]> drops = new TreeMap<>();
     private final FlowKey key = new FlowKey();
     private final TunnelMetadata tunnel = new TunnelMetadata();
@@ -95,7 +96,10 @@ public final class Datapath {
         return List.copyOf(bridges.values());
     }
 
-    /** Called by a bridge for each port it adds. */
+    /**
+     * Called by a bridge for each port it adds. A tunnel port whose remote is a multicast group makes the underlay
+     * {@linkplain Underlay#join join} that group (once, however many ports share it).
+     */
     public void registerPort(Bridge bridge, Port port) {
         int number = nextDatapathPort++;
         datapathPorts.put(port, number);
@@ -104,19 +108,30 @@ public final class Datapath {
         if (port instanceof TunnelPort tunnelPort) {
             tunnelPorts.add(tunnelPort);
             rebuildDecapsulator();
+            if (tunnelPort.remoteIsGroup()
+                    && groupPorts.merge(tunnelPort.config().remoteIp(), 1, Integer::sum) == 1
+                    && underlay != null) {
+                underlay.join(tunnelPort.config().remoteIp());
+            }
         }
     }
 
-    /** Called by a bridge for each port it removes. */
+    /** Called by a bridge for each port it removes; the last port of a multicast group makes the underlay leave it. */
     public void unregisterPort(Port port) {
         Integer number = datapathPorts.remove(port);
         if (number != null) {
             portsByNumber.remove(number);
         }
         bridgeOfPort.remove(port);
-        if (port instanceof TunnelPort tunnelPort) {
-            tunnelPorts.remove(tunnelPort);
+        if (port instanceof TunnelPort tunnelPort && tunnelPorts.remove(tunnelPort)) {
             rebuildDecapsulator();
+            InetAddress group = tunnelPort.config().remoteIp();
+            if (tunnelPort.remoteIsGroup() && groupPorts.merge(group, -1, Integer::sum) == 0) {
+                groupPorts.remove(group);
+                if (underlay != null) {
+                    underlay.leave(group);
+                }
+            }
         }
     }
 

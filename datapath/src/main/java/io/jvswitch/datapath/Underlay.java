@@ -22,4 +22,14 @@ public interface Underlay {
 
     /** The underlay's MTU: the largest IP packet it carries. */
     int mtu();
+
+    /**
+     * Starts receiving packets sent to a multicast {@code group} (IGMP or MLD join, {@code IP_ADD_MEMBERSHIP}): the
+     * datapath calls it when the first tunnel port whose {@code remote_ip} is that group is added, as an RFC 7348
+     * VTEP joins its VNI's group. An underlay without multicast ignores it.
+     */
+    default void join(InetAddress group) {}
+
+    /** Stops receiving packets sent to {@code group}: called when the last tunnel port to that group is removed. */
+    default void leave(InetAddress group) {}
 }
