@@ -16,7 +16,6 @@ import io.jvswitch.ofproto.text.RuleFormatter;
 import io.jvswitch.wire.build.FrameBuilder;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Neutron's current br-tun: l2population's unicast and flooding, the ARP responder, the agent's cookie. */
@@ -247,7 +246,6 @@ class NeutronLayoutTest {
      * this branch the request comes back to VM1 unanswered.
      */
     @Test
-    @Disabled("needs ARP field rewriting in translation and the datapath (on main, commit 6c4b112); enable once merged")
     void theArpResponderAnswersForARemoteVmWithoutLeavingTheHost() {
         Fabric fabric = new Fabric();
         Fabric.Host[] hosts = redHosts(fabric);

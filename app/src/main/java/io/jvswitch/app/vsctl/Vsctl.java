@@ -3,6 +3,7 @@ package io.jvswitch.app.vsctl;
 import io.jvswitch.app.config.SwitchDb;
 import io.jvswitch.app.config.SwitchDb.BridgeConfig;
 import io.jvswitch.app.config.SwitchDb.PortConfig;
+import io.jvswitch.datapath.show.OvsdbText;
 import io.jvswitch.tunnel.TunnelConfig;
 import io.jvswitch.tunnel.TunnelConfigException;
 import io.jvswitch.tunnel.TunnelType;
@@ -370,15 +371,15 @@ public final class Vsctl {
                 throw new VsctlException(
                         "no key \"" + column.substring(8) + "\" in Interface record \"" + record + "\" column options");
             }
-            output.append(OvsdbText.quote(value)).append('\n');
+            output.append(OvsdbText.Quoting.CLASSIC.string(value)).append('\n');
             return;
         }
         output.append(
                         switch (column) {
                             case "type" -> port.type().isEmpty() ? "\"\"" : port.type();
                             case "tag" -> port.tag() == 0 ? "[]" : Integer.toString(port.tag());
-                            case "options" -> OvsdbText.map(port.options());
-                            case "name" -> OvsdbText.quote(port.name());
+                            case "options" -> OvsdbText.Quoting.CLASSIC.map(port.options());
+                            case "name" -> OvsdbText.Quoting.CLASSIC.string(port.name());
                             default -> throw new VsctlException("no column " + column + " (type, tag, options, name)");
                         })
                 .append('\n');
@@ -407,9 +408,9 @@ public final class Vsctl {
                 output.append('\n');
             }
             first = false;
-            output.append(String.format("%-20s: %s%n", "name", OvsdbText.quote(port.name())));
+            output.append(String.format("%-20s: %s%n", "name", OvsdbText.Quoting.CLASSIC.string(port.name())));
             if (table.equals("interface")) {
-                output.append(String.format("%-20s: %s%n", "options", OvsdbText.map(port.options())));
+                output.append(String.format("%-20s: %s%n", "options", OvsdbText.Quoting.CLASSIC.map(port.options())));
                 output.append(String.format("%-20s: %s%n", "type", port.type().isEmpty() ? "\"\"" : port.type()));
             } else {
                 output.append(String.format("%-20s: %s%n", "tag", port.tag() == 0 ? "[]" : port.tag()));

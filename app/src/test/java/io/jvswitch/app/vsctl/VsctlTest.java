@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jvswitch.app.config.ConfigStore;
 import io.jvswitch.app.config.SwitchDb;
+import io.jvswitch.datapath.show.OvsdbText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -87,12 +88,12 @@ class VsctlTest {
 
     @Test
     void ovsdbQuotesAsTheTutorialShows() {
-        assertThat(OvsdbText.quote("patch-int")).isEqualTo("patch-int");
-        assertThat(OvsdbText.quote("gre-2")).isEqualTo("\"gre-2\"");
-        assertThat(OvsdbText.quote("192.168.1.100")).isEqualTo("\"192.168.1.100\"");
-        assertThat(OvsdbText.quote("flow")).isEqualTo("flow");
-        assertThat(OvsdbText.quote("true")).isEqualTo("\"true\"");
-        assertThat(OvsdbText.map(Map.of(
+        assertThat(OvsdbText.Quoting.CLASSIC.string("patch-int")).isEqualTo("patch-int");
+        assertThat(OvsdbText.Quoting.CLASSIC.string("gre-2")).isEqualTo("\"gre-2\"");
+        assertThat(OvsdbText.Quoting.CLASSIC.string("192.168.1.100")).isEqualTo("\"192.168.1.100\"");
+        assertThat(OvsdbText.Quoting.CLASSIC.string("flow")).isEqualTo("flow");
+        assertThat(OvsdbText.Quoting.CLASSIC.string("true")).isEqualTo("\"true\"");
+        assertThat(OvsdbText.Quoting.CLASSIC.map(Map.of(
                         "remote_ip",
                         "192.168.1.101",
                         "in_key",
