@@ -157,6 +157,11 @@ public final class Datapath {
         return number == null ? -1 : number;
     }
 
+    /** The port with this datapath number, or null. */
+    public Port port(int datapathPort) {
+        return portsByNumber.get(datapathPort);
+    }
+
     /** A port of any bridge, by name, or null. */
     public Port findPort(String name) {
         for (Port port : bridgeOfPort.keySet()) {

@@ -32,6 +32,7 @@ public final class FlowCache {
     private final ConcurrentLinkedQueue<Dependency> pending = new ConcurrentLinkedQueue<>();
     private final AtomicLong pendingCount = new AtomicLong();
     private final Set<FlowTables> watched = Collections.newSetFromMap(new IdentityHashMap<>());
+    private java.util.function.Consumer<Translation> translations = translation -> {};
     private long exactHits;
     private long megaflowHits;
     private long misses;
@@ -79,7 +80,13 @@ public final class FlowCache {
         return entry;
     }
 
+    /** Who hears of every translation (every cache miss): traces, the demo's narration. */
+    public void onTranslation(java.util.function.Consumer<Translation> listener) {
+        this.translations = listener;
+    }
+
     private MegaflowEntry install(Translation translation, long now) {
+        translations.accept(translation);
         for (Dependency dependency : translation.dependencies()) {
             if (dependency instanceof Dependency.Table(FlowTables tables, int table)) {
                 watch(tables);
