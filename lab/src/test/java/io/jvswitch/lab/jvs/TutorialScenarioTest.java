@@ -54,10 +54,12 @@ class TutorialScenarioTest {
                     .filter(rule -> rule.table() == 20 && rule.priority() == 1)
                     .toList();
             assertThat(learned).hasSize(1);
-            int tunnel = host1.datapath().bridge("br-tun").port("gre-1").ofport();
+            assertThat(host1.datapath().bridge("br-tun").port("gre-2").ofport())
+                    .as("gre-2, to VM2's host, is port 3 as in the tutorial")
+                    .isEqualTo(3);
             assertThat(RuleFormatter.addFlowLine(learned.getFirst()))
                     .isEqualTo("table=20, hard_timeout=300, priority=1,vlan_tci=0x0001/0x0fff,dl_dst=fa:16:3e:1f:19:55"
-                            + " actions=load:0->NXM_OF_VLAN_TCI[],load:0x1388->NXM_NX_TUN_ID[],output:" + tunnel);
+                            + " actions=load:0->NXM_OF_VLAN_TCI[],load:0x1388->NXM_NX_TUN_ID[],output:3");
 
             wire.clear();
             PingResult more = lab.vm("vm1")

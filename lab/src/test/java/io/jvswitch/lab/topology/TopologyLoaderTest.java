@@ -66,7 +66,7 @@ class TopologyLoaderTest {
                                         0.0,
                                         List.of(),
                                         "192.168.1.100",
-                                        List.of("host2", "host3"),
+                                        List.of("host3", "host2"),
                                         List.of(new Topology.Vm(
                                                 "vm1", "net1", "fa:16:3e:00:00:01", "10.0.0.1/24", null, 1500, null))),
                                 new Topology.Host(
