@@ -12,6 +12,7 @@ import java.util.IdentityHashMap;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
  * The two-level lookup in front of a bridge's OpenFlow tables, as Open vSwitch's datapath does it: the exact-match
@@ -32,7 +33,7 @@ public final class FlowCache {
     private final ConcurrentLinkedQueue<Dependency> pending = new ConcurrentLinkedQueue<>();
     private final AtomicLong pendingCount = new AtomicLong();
     private final Set<FlowTables> watched = Collections.newSetFromMap(new IdentityHashMap<>());
-    private java.util.function.Consumer<Translation> translations = translation -> {};
+    private BiConsumer<FlowKey, Translation> translations = (key, translation) -> {};
     private long exactHits;
     private long megaflowHits;
     private long misses;
@@ -72,7 +73,7 @@ public final class FlowCache {
                 megaflowHits++;
             } else {
                 misses++;
-                entry = install(Translator.translate(bridge, key), now);
+                entry = install(key, Translator.translate(bridge, key), now);
             }
             exact.insert(key, hash, entry);
         }
@@ -80,13 +81,16 @@ public final class FlowCache {
         return entry;
     }
 
-    /** Who hears of every translation (every cache miss): traces, the demo's narration. */
-    public void onTranslation(java.util.function.Consumer<Translation> listener) {
+    /**
+     * Who hears of every translation (every cache miss), with the packet's flow: traces, the demo's narration. The
+     * flow is only valid during the call.
+     */
+    public void onTranslation(BiConsumer<FlowKey, Translation> listener) {
         this.translations = listener;
     }
 
-    private MegaflowEntry install(Translation translation, long now) {
-        translations.accept(translation);
+    private MegaflowEntry install(FlowKey key, Translation translation, long now) {
+        translations.accept(key, translation);
         for (Dependency dependency : translation.dependencies()) {
             if (dependency instanceof Dependency.Table(FlowTables tables, int table)) {
                 watch(tables);

@@ -7,14 +7,18 @@ import io.jvswitch.agent.NetworkType;
 import io.jvswitch.agent.Peer;
 import io.jvswitch.agent.RemoteVm;
 import io.jvswitch.agent.TunnelAgent;
+import io.jvswitch.agent.TunnelNaming;
 import io.jvswitch.agent.Vm;
 import io.jvswitch.datapath.Datapath;
 import io.jvswitch.datapath.port.EthernetPort;
+import io.jvswitch.datapath.port.FrameSink;
 import io.jvswitch.lab.HostSwitch;
 import io.jvswitch.lab.Lab;
 import io.jvswitch.lab.LabHost;
 import io.jvswitch.lab.guest.Guest;
 import io.jvswitch.lab.topology.Topology;
+import io.jvswitch.lab.underlay.CapturedFrame;
+import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Puts jvswitch on every host of a lab: a datapath on the host's underlay NIC, a tunnel agent given the desired state
@@ -33,6 +38,7 @@ import java.util.UUID;
 public final class JvsSwitching implements HostSwitch {
     private final Layout layout;
     private final Map<String, JvsHost> hosts = new LinkedHashMap<>();
+    private Consumer<CapturedFrame> vmPortTap;
 
     public JvsSwitching(Layout layout) {
         this.layout = layout;
@@ -52,6 +58,15 @@ public final class JvsSwitching implements HostSwitch {
         return List.copyOf(hosts.values());
     }
 
+    /**
+     * Hears every frame that crosses a VM port, either way, as a copy named after the VM ({@code vm1}): what a capture
+     * on the VM's tap device would see. Set it before {@link Lab#attach}.
+     */
+    public JvsSwitching tapVmPorts(Consumer<CapturedFrame> tap) {
+        this.vmPortTap = tap;
+        return this;
+    }
+
     @Override
     public void attach(Lab lab, LabHost host) {
         Datapath datapath = new Datapath(lab.clock(), host.underlay());
@@ -63,17 +78,33 @@ public final class JvsSwitching implements HostSwitch {
         agent.apply(desiredState(lab.topology(), host));
         for (Guest guest : host.vms()) {
             EthernetPort port = agent.vmPort(guest.config().name());
-            port.attach(guest);
-            guest.connect((segment, offset, length) -> datapath.receive(port, segment, offset, length));
+            FrameSink toSwitch = (segment, offset, length) -> datapath.receive(port, segment, offset, length);
+            port.attach(tapped(lab, guest.name(), guest));
+            guest.connect(tapped(lab, guest.name(), toSwitch));
         }
         lab.scheduler().every(Duration.ofSeconds(1), datapath::runTimers);
         hosts.put(host.name(), new JvsHost(host, datapath, agent));
     }
 
+    private FrameSink tapped(Lab lab, String vm, FrameSink sink) {
+        Consumer<CapturedFrame> tap = vmPortTap;
+        if (tap == null) {
+            return sink;
+        }
+        return (segment, offset, length) -> {
+            byte[] copy = segment.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE);
+            tap.accept(new CapturedFrame(vm, lab.clock().epochNanos(), copy));
+            sink.deliver(segment, offset, length);
+        };
+    }
+
     /** The agent's view of a host: what the topology says it runs and who its peers are. */
     HostState desiredState(Topology topology, LabHost host) {
         Topology.Host spec = host.spec();
-        HostState.Builder state = HostState.builder(spec.localAddress()).layout(layout);
+        // Each layout names its tunnels as its era did: gre-1 in the tutorial's, gre-c0a80165 in Neutron's.
+        HostState.Builder state = HostState.builder(spec.localAddress())
+                .layout(layout)
+                .naming(layout == Layout.NEUTRON ? TunnelNaming.NEUTRON : TunnelNaming.TUTORIAL);
         Integer mtu = spec.mtu();
         state.underlayMtu(mtu != null ? mtu : segmentMtu(topology, spec.segment()));
         Set<String> used = new LinkedHashSet<>();
