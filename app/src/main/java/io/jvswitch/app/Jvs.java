@@ -4,6 +4,7 @@ import io.jvswitch.app.command.DecodeCommand;
 import io.jvswitch.app.command.EncapCommand;
 import io.jvswitch.app.command.OfctlCommand;
 import io.jvswitch.app.command.TraceCommand;
+import io.jvswitch.app.demo.DemoCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
         versionProvider = Jvs.Version.class,
         description = "jvswitch: a userspace overlay switch carrying Ethernet frames in GRE and VXLAN tunnels.",
         subcommands = {
+            DemoCommand.class,
             EncapCommand.class,
             DecodeCommand.class,
             TraceCommand.class,

@@ -16,6 +16,7 @@ class JvsCommandTest {
             "  -V, --version   Print version information and exit.",
             "",
             "Commands:",
+            "  demo    Watch the tutorial happen: VM1 pings VM2 across GRE or VXLAN tunnels.",
             "  encap   Show a packet before and after tunnel encapsulation.",
             "  decode  Print the packets of a pcap file layer by layer, tunnels opened.",
             "  trace   Trace a packet through a file of flows, as ofproto/trace shows it.",

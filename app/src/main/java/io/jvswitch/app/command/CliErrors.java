@@ -4,10 +4,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** How commands refuse bad input: a picocli parameter error, printed as one line plus a pointer to --help. */
-final class CliErrors {
+public final class CliErrors {
     private CliErrors() {}
 
-    static CommandLine.ParameterException usage(CommandSpec spec, String message) {
+    public static CommandLine.ParameterException usage(CommandSpec spec, String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 }
