@@ -5,6 +5,7 @@ import io.jvswitch.app.command.EncapCommand;
 import io.jvswitch.app.command.OfctlCommand;
 import io.jvswitch.app.command.TraceCommand;
 import io.jvswitch.app.demo.DemoCommand;
+import io.jvswitch.app.demo.LabCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
             DecodeCommand.class,
             TraceCommand.class,
             OfctlCommand.class,
+            LabCommand.class,
             CommandLine.HelpCommand.class
         },
         commandListHeading = "%nCommands:%n")

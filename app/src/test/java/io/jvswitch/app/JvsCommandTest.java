@@ -21,6 +21,7 @@ class JvsCommandTest {
             "  decode  Print the packets of a pcap file layer by layer, tunnels opened.",
             "  trace   Trace a packet through a file of flows, as ofproto/trace shows it.",
             "  ofctl   Flow tables, as ovs-ofctl handles them (diff-flows).",
+            "  lab     Run a topology and script of your own in the in-process lab.",
             "  help    Display help information about the specified command.");
 
     @Test

@@ -12,19 +12,12 @@ import io.jvswitch.lab.jvs.JvsSwitching;
 import io.jvswitch.lab.topology.NetworkType;
 import io.jvswitch.lab.topology.Topology;
 import io.jvswitch.lab.topology.TopologyLoader;
-import io.jvswitch.lab.underlay.CapturedFrame;
-import io.jvswitch.wire.pcap.PcapWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -102,7 +95,7 @@ public final class DemoCommand implements Callable<Integer> {
             throw CliErrors.usage(
                     spec, "KIND: unknown demo '" + kind + "' (choose from " + String.join(", ", KINDS) + ")");
         }
-        Layout chosenLayout = parseLayout();
+        Layout chosenLayout = LabCommand.layout(spec, layout);
         if (count < 1 || count > 1000) {
             throw CliErrors.usage(spec, "--count: " + count + " is not between 1 and 1000");
         }
@@ -110,22 +103,14 @@ public final class DemoCommand implements Callable<Integer> {
         return runTutorial(out, chosenLayout);
     }
 
-    private Layout parseLayout() {
-        try {
-            return Layout.valueOf(layout.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw CliErrors.usage(spec, "--layout: unknown layout '" + layout + "' (choose from tutorial, neutron)");
-        }
-    }
-
     private int runTutorial(PrintWriter out, Layout chosenLayout) throws IOException {
         Topology topology = topology(kind);
         Topology.Network network = topology.networks().getFirst();
         JvsSwitching switching = new JvsSwitching(chosenLayout);
-        Map<String, PcapWriter> vmCaptures = new LinkedHashMap<>();
+        LabCaptures captures = null;
         try (Lab lab = Lab.build(topology)) {
             if (pcapDirectory != null) {
-                startCaptures(lab, switching, vmCaptures);
+                captures = LabCaptures.start(pcapDirectory, lab, switching);
             }
             lab.attach(switching);
             out.println(introduction(topology, network, chosenLayout));
@@ -151,18 +136,19 @@ public final class DemoCommand implements Callable<Integer> {
             out.println();
             out.println("host1$ jvs ofctl dump-flows br-tun");
             out.print(DumpFlows.render(host1.datapath().bridge("br-tun")));
-            if (pcapDirectory != null) {
+            if (captures != null) {
+                // In the order a packet from VM1 crosses them.
                 out.println();
                 out.println("Captures (open them in Wireshark, or: jvs decode FILE):");
-                for (Path file : captureFiles(lab, vmCaptures)) {
-                    out.println("  " + file);
-                }
+                out.println("  " + captures.vmFile("vm1"));
+                captures.segmentFiles().forEach(file -> out.println("  " + file));
+                out.println("  " + captures.vmFile("vm2"));
             }
             out.flush();
             return ping.success() ? 0 : 1;
         } finally {
-            for (PcapWriter writer : vmCaptures.values()) {
-                writer.close();
+            if (captures != null) {
+                captures.close();
             }
         }
     }
@@ -237,31 +223,5 @@ public final class DemoCommand implements Callable<Integer> {
         }
         return host.name() + ": " + misses + " packets translated through the flow tables (the first of each flow), "
                 + hits + " forwarded from the datapath's caches";
-    }
-
-    private void startCaptures(Lab lab, JvsSwitching switching, Map<String, PcapWriter> vmCaptures) throws IOException {
-        Files.createDirectories(pcapDirectory);
-        for (String vm : lab.vms().keySet()) {
-            vmCaptures.put(vm, PcapWriter.create(pcapDirectory.resolve(vm + ".pcap")));
-        }
-        switching.tapVmPorts((CapturedFrame frame) -> {
-            try {
-                vmCaptures.get(frame.segment()).write(frame.timeNanos(), frame.frame());
-            } catch (IOException e) {
-                throw new UncheckedIOException("capture of " + frame.segment() + " failed", e);
-            }
-        });
-        lab.captureAll(pcapDirectory);
-    }
-
-    private List<Path> captureFiles(Lab lab, Map<String, PcapWriter> vmCaptures) {
-        List<Path> files = new ArrayList<>();
-        List<String> vms = new ArrayList<>(vmCaptures.keySet());
-        files.add(pcapDirectory.resolve(vms.getFirst() + ".pcap"));
-        files.addAll(lab.underlay().captures());
-        for (String vm : vms.subList(1, vms.size())) {
-            files.add(pcapDirectory.resolve(vm + ".pcap"));
-        }
-        return files;
     }
 }
