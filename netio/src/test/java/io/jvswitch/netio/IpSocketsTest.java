@@ -59,14 +59,16 @@ class IpSocketsTest {
                 failure = failure == null ? e : failure;
             }
         }
-        String[] names = net == null ? new String[0] : net.names();
         if (net != null) {
+            String[] names = net.names();
             net.close();
+            String left = TwoNamespaces.namespacesLeft();
+            for (String name : names) {
+                assertThat(left).doesNotContain(name);
+            }
         }
-        arena.close();
-        String left = TwoNamespaces.namespacesLeft();
-        for (String name : names) {
-            assertThat(left).doesNotContain(name);
+        if (arena != null) {
+            arena.close();
         }
         if (failure != null) {
             throw failure;
