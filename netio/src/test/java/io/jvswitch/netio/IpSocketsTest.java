@@ -587,13 +587,14 @@ class IpSocketsTest {
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         List<Long> rounds = new ArrayList<>();
         long mismatches = 0;
+        long sent = 0;
         long messages = 0;
         // Until the JIT has compiled the path, the interpreter allocates; a round of 1000 batches with none is the
         // proof. Fails if no round of 40 gets there.
         while (rounds.size() < 40 && (rounds.isEmpty() || rounds.getLast() != 0)) {
             long before = threads.getCurrentThreadAllocatedBytes();
             for (int batch = 0; batch < 1000; batch++) {
-                sender.send(out, 32);
+                sent += sender.send(out, 32);
                 int received = 0;
                 while (received < 32 && epoll.await(1000) > 0) {
                     int count = udp.receive(in);
@@ -618,7 +619,11 @@ class IpSocketsTest {
             rounds.add(threads.getCurrentThreadAllocatedBytes() - before);
         }
         assertThat(mismatches).as("datagrams or frames not as sent").isZero();
-        assertThat(messages).as("every datagram sent was received").isEqualTo(32_000L * rounds.size());
+        // A loaded machine may drop some on the way (a veth backlog is finite): received is not asserted equal.
+        assertThat(messages)
+                .as("datagrams received of %d sent", sent)
+                .isPositive()
+                .isLessThanOrEqualTo(sent);
         assertThat(rounds).as("bytes allocated per round of 1000 batches").endsWith(0L);
     }
 
