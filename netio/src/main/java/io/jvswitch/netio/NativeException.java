@@ -46,6 +46,10 @@ public final class NativeException extends IOException {
             case Errno.EADDRINUSE -> "another socket (a kernel VXLAN device, another switch?) already uses this port";
             case Errno.EADDRNOTAVAIL -> "this address is not configured on any interface here";
             case Errno.EMFILE -> "too many open files: raise the limit (ulimit -n)";
+            case Errno.ENETDOWN -> "the interface is down: bring it up (ip link set IF up)";
+            case Errno.ENETUNREACH -> "no route to this address in this network namespace (ip route)";
+            case Errno.EMSGSIZE -> "the packet is larger than the outgoing interface's MTU";
+            case Errno.EDESTADDRREQ -> "an unconnected socket needs a destination for every message";
             default -> null;
         };
     }

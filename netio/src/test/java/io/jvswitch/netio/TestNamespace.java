@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -52,17 +53,41 @@ final class TestNamespace implements AutoCloseable {
         return run(command.toArray(String[]::new));
     }
 
+    /** Runs {@code ip netns exec NAME COMMAND...} (a program inside the namespace) and returns its output. */
+    String exec(String... command) throws IOException, InterruptedException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
+        full.addAll(List.of(command));
+        return run(full.toArray(String[]::new));
+    }
+
+    /**
+     * Runs a program, waits up to 10 s for it (then kills it, by its process handle) and returns its output; a
+     * non-zero exit is an IOException with the output.
+     */
     static String run(String... command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IOException(String.join(" ", command) + ": timed out");
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return "(output unreadable: " + e + ")";
+            }
+        });
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                throw new IOException(String.join(" ", command) + ": timed out");
+            }
+        } finally {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
         }
+        String text = output.join();
         if (process.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " exited " + process.exitValue() + ": " + output);
+            throw new IOException(String.join(" ", command) + " exited " + process.exitValue() + ": " + text);
         }
-        return output;
+        return text;
     }
 
     @Override
