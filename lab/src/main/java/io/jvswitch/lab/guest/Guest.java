@@ -66,10 +66,10 @@ public final class Guest implements FrameSink {
     private static final int ND_HOP_LIMIT = 255;
 
     private final Scheduler scheduler;
-    private final GuestConfig config;
+    private GuestConfig config;
     private final int ipv4;
     private final InetAddress ipv4Address;
-    private final PacketBuffer transmitBuffer;
+    private PacketBuffer transmitBuffer;
     private final PacketParser parser = new PacketParser();
     private final ParsedPacket parsed = new ParsedPacket();
     private final Map<InetAddress, Neighbor> neighbors = new LinkedHashMap<>();
@@ -98,9 +98,26 @@ public final class Guest implements FrameSink {
         this.config = Objects.requireNonNull(config, "config");
         this.ipv4Address = config.ipv4().address();
         this.ipv4 = IpPrefix.ipv4(ipv4Address);
-        this.transmitBuffer = new PacketBuffer(
-                Arena.ofAuto().allocate(PacketBuffer.DEFAULT_HEADROOM + config.mtu() + 18L, 64),
-                PacketBuffer.DEFAULT_HEADROOM);
+        this.transmitBuffer = transmitBuffer(config.mtu());
+    }
+
+    private static PacketBuffer transmitBuffer(int mtu) {
+        return new PacketBuffer(
+                Arena.ofAuto().allocate(PacketBuffer.DEFAULT_HEADROOM + mtu + 18L, 64), PacketBuffer.DEFAULT_HEADROOM);
+    }
+
+    /**
+     * Sets the card's MTU, as a guest does when DHCP's interface-MTU option (RFC 2132, 26) tells it its network's, the
+     * way Neutron advertises a tunnel network's MTU.
+     *
+     * @throws IllegalArgumentException for an MTU outside 68 to 65535
+     */
+    public void mtu(int newMtu) {
+        GuestConfig changed = config.withMtu(newMtu);
+        if (newMtu > config.mtu()) {
+            transmitBuffer = transmitBuffer(newMtu);
+        }
+        config = changed;
     }
 
     public String name() {

@@ -33,7 +33,7 @@ import java.util.function.Consumer;
 /**
  * Puts jvswitch on every host of a lab: a datapath on the host's underlay NIC, a tunnel agent given the desired state
  * the topology describes (the host's networks and VMs, its peers and what they host), the guests wired to the VM
- * ports the agent made, and the switch's timers on the lab's virtual clock (once a virtual second).
+ * ports the agent made and told their network's MTU, and the switch's timers on the lab's virtual clock (once a virtual second).
  */
 public final class JvsSwitching implements HostSwitch {
     private final Layout layout;
@@ -78,6 +78,8 @@ public final class JvsSwitching implements HostSwitch {
         agent.apply(desiredState(lab.topology(), host));
         for (Guest guest : host.vms()) {
             EthernetPort port = agent.vmPort(guest.config().name());
+            // As Neutron's DHCP tells a VM its network's MTU: the underlay's less the tunnel's headers.
+            guest.mtu(agent.vmMtu(guest.name()));
             FrameSink toSwitch = (segment, offset, length) -> datapath.receive(port, segment, offset, length);
             port.attach(tapped(lab, guest.name(), guest));
             guest.connect(tapped(lab, guest.name(), toSwitch));
