@@ -3,72 +3,74 @@ package io.jvswitch.lab.jvs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jvswitch.agent.Layout;
-import io.jvswitch.lab.Lab;
-import io.jvswitch.lab.guest.PingOptions;
 import io.jvswitch.lab.guest.PingResult;
-import io.jvswitch.lab.topology.TopologyLoader;
-import io.jvswitch.lab.underlay.CapturedFrame;
-import io.jvswitch.ofproto.table.Rule;
-import io.jvswitch.ofproto.text.RuleFormatter;
-import io.jvswitch.wire.Bytes;
-import java.lang.foreign.MemorySegment;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.Test;
+import io.jvswitch.lab.topology.NetworkType;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The tutorial on three lab hosts running jvswitch, configured by the agent from the topology alone. */
+/**
+ * The tutorial on three lab hosts running jvswitch, configured by the agent from the topology alone, over GRE (as the
+ * tutorial has it) and over VXLAN ("vxlan的br-tun流表与上面GRE类似": the same flows, VXLAN tunnels).
+ */
 class TutorialScenarioTest {
-    /** Frames host1 (192.168.1.100) puts on the underlay. */
-    private static List<CapturedFrame> fromHost1(List<CapturedFrame> frames) {
-        return frames.stream()
-                .filter(f -> Bytes.u32(MemorySegment.ofArray(f.frame()), 26) == 0xc0a80164)
-                .toList();
-    }
+    static final String LEARNED_VM2 = "table=20, hard_timeout=300, priority=1,vlan_tci=0x0001/0x0fff,"
+            + "dl_dst=fa:16:3e:1f:19:55 actions=load:0->NXM_OF_VLAN_TCI[],load:0x1388->NXM_NX_TUN_ID[],output:3";
 
-    @Test
-    void vm1PingsVm2OverGreAndTable20LearnsTheTutorialsFlow() throws Exception {
-        JvsSwitching switching = new JvsSwitching(Layout.TUTORIAL);
-        try (Lab lab = Lab.build(TopologyLoader.tutorial())) {
-            List<CapturedFrame> wire = new ArrayList<>();
-            lab.underlay().segment("underlay").tap(wire::add);
-            lab.attach(switching);
+    @ParameterizedTest
+    @EnumSource(NetworkType.class)
+    void vm1PingsVm2AndTable20LearnsTheTutorialsFlow(NetworkType type) throws Exception {
+        String t = type.text();
+        try (Scenario scenario = Scenario.start(Scenario.tutorial(type), Layout.TUTORIAL)) {
+            assertThat(scenario.ofport("host1", t + "-2"))
+                    .as(t + "-2, to VM2's host .101, is port 3 as in the tutorial")
+                    .isEqualTo(3);
+            assertThat(scenario.ofport("host1", t + "-1")).as(t + "-1, to .102").isEqualTo(2);
 
-            PingResult ping = lab.vm("vm1")
-                    .ping("10.0.0.2", new PingOptions(1, Duration.ofSeconds(1), Duration.ofSeconds(1), 56))
-                    .await();
+            PingResult ping = scenario.ping("vm1", "10.0.0.2", 1);
             assertThat(ping.success()).as(ping.summary()).isTrue();
 
-            // The ARP request: one copy per tunnel (to .101 and .102); then the echo request, unicast.
-            List<CapturedFrame> sent = fromHost1(wire);
-            assertThat(sent).hasSize(3);
-            assertThat(sent.subList(0, 2).stream()
-                            .map(f -> Bytes.u32(MemorySegment.ofArray(f.frame()), 30))
-                            .toList())
-                    .containsExactlyInAnyOrder(0xc0a80165, 0xc0a80166);
-            assertThat(Bytes.u32(MemorySegment.ofArray(sent.get(2).frame()), 30))
-                    .isEqualTo(0xc0a80165);
+            // The ARP request: exactly one copy into each tunnel (output:3 to .101, then output:2 to .102, as table
+            // 21's flood flow lists them); the reply comes back unicast (host2 learned VM1 from the request); the
+            // echo request goes to .101 alone (host1 learned VM2 from the reply).
+            assertThat(scenario.wireLines())
+                    .containsExactly(
+                            "192.168.1.100 > 192.168.1.101 " + t + " 0x1388: fa:16:3e:00:00:01 > ff:ff:ff:ff:ff:ff"
+                                    + " arp who-has 10.0.0.2 tell 10.0.0.1",
+                            "192.168.1.100 > 192.168.1.102 " + t + " 0x1388: fa:16:3e:00:00:01 > ff:ff:ff:ff:ff:ff"
+                                    + " arp who-has 10.0.0.2 tell 10.0.0.1",
+                            "192.168.1.101 > 192.168.1.100 " + t + " 0x1388: fa:16:3e:1f:19:55 > fa:16:3e:00:00:01"
+                                    + " arp reply 10.0.0.2 is-at fa:16:3e:1f:19:55",
+                            "192.168.1.100 > 192.168.1.101 " + t + " 0x1388: fa:16:3e:00:00:01 > fa:16:3e:1f:19:55"
+                                    + " icmp echo request 10.0.0.1 > 10.0.0.2",
+                            "192.168.1.101 > 192.168.1.100 " + t + " 0x1388: fa:16:3e:1f:19:55 > fa:16:3e:00:00:01"
+                                    + " icmp echo reply 10.0.0.2 > 10.0.0.1");
 
-            JvsHost host1 = switching.host("host1");
-            List<Rule> learned = host1.datapath().bridge("br-tun").tables().rules().stream()
-                    .filter(rule -> rule.table() == 20 && rule.priority() == 1)
-                    .toList();
-            assertThat(learned).hasSize(1);
-            assertThat(host1.datapath().bridge("br-tun").port("gre-2").ofport())
-                    .as("gre-2, to VM2's host, is port 3 as in the tutorial")
-                    .isEqualTo(3);
-            assertThat(RuleFormatter.addFlowLine(learned.getFirst()))
-                    .isEqualTo("table=20, hard_timeout=300, priority=1,vlan_tci=0x0001/0x0fff,dl_dst=fa:16:3e:1f:19:55"
-                            + " actions=load:0->NXM_OF_VLAN_TCI[],load:0x1388->NXM_NX_TUN_ID[],output:3");
+            assertThat(scenario.learned("host1")).containsExactly(LEARNED_VM2);
+            assertThat(scenario.learned("host2"))
+                    .containsExactly("table=20, hard_timeout=300, priority=1,vlan_tci=0x0001/0x0fff,"
+                            + "dl_dst=fa:16:3e:00:00:01 actions=load:0->NXM_OF_VLAN_TCI[],"
+                            + "load:0x1388->NXM_NX_TUN_ID[],output:" + scenario.ofport("host2", t + "-1"));
+            assertThat(scenario.learned("host3"))
+                    .as("host3 saw VM1's request only: it learned VM1 and nothing else")
+                    .containsExactly("table=20, hard_timeout=300, priority=1,vlan_tci=0x0001/0x0fff,"
+                            + "dl_dst=fa:16:3e:00:00:01 actions=load:0->NXM_OF_VLAN_TCI[],"
+                            + "load:0x1388->NXM_NX_TUN_ID[],output:" + scenario.ofport("host3", t + "-1"));
 
-            wire.clear();
-            PingResult more = lab.vm("vm1")
-                    .ping("10.0.0.2", new PingOptions(3, Duration.ofSeconds(1), Duration.ofSeconds(1), 56))
-                    .await();
+            scenario.clearWire();
+            PingResult more = scenario.ping("vm1", "10.0.0.2", 3);
+            assertThat(more.success()).as(more.summary()).isTrue();
             assertThat(more.received()).isEqualTo(3);
-            assertThat(wire)
-                    .as("3 echo requests and 3 replies, nothing flooded")
-                    .hasSize(6);
+            assertThat(scenario.wire())
+                    .as("3 echo requests and 3 replies, each into the one tunnel of the pair; nothing flooded")
+                    .hasSize(6)
+                    .allMatch(frame -> frame.destination().equals("192.168.1.101")
+                                    && frame.inner().contains("echo request")
+                            || frame.destination().equals("192.168.1.100")
+                                    && frame.inner().contains("echo reply"));
+            assertThat(scenario.learned("host1")).containsExactly(LEARNED_VM2);
+            for (JvsHost host : scenario.switching.hosts()) {
+                assertThat(host.datapath().dropCounters()).as(host.name()).isEmpty();
+            }
         }
     }
 }
