@@ -66,18 +66,26 @@ final class Scenario implements AutoCloseable {
     /** The tutorial's topology with its one network over {@code type} (the bundled file says GRE). */
     static Topology tutorial(NetworkType type) {
         Topology tutorial = TopologyLoader.tutorial();
-        List<Topology.Network> networks = tutorial.networks().stream()
-                .map(n -> new Topology.Network(n.name(), type, n.segmentationId(), n.cidr(), n.group()))
+        Topology.Network net1 = tutorial.network("net1").orElseThrow();
+        return withNetwork(tutorial, net1.name(), type, net1.segmentationId());
+    }
+
+    /** {@code topology} with the network {@code name} made {@code type} with {@code segmentationId}. */
+    static Topology withNetwork(Topology topology, String name, NetworkType type, long segmentationId) {
+        List<Topology.Network> networks = topology.networks().stream()
+                .map(n -> n.name().equals(name)
+                        ? new Topology.Network(n.name(), type, segmentationId, n.cidr(), n.group())
+                        : n)
                 .toList();
         return new Topology(
-                tutorial.name(),
-                tutorial.seed(),
-                tutorial.segments(),
-                tutorial.routers(),
-                tutorial.multicastGroups(),
+                topology.name(),
+                topology.seed(),
+                topology.segments(),
+                topology.routers(),
+                topology.multicastGroups(),
                 networks,
-                tutorial.hosts(),
-                tutorial.script());
+                topology.hosts(),
+                topology.script());
     }
 
     /** A topology file next to this class on the test class path. */
