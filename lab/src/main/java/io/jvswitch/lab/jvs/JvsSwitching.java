@@ -1,5 +1,6 @@
 package io.jvswitch.lab.jvs;
 
+import io.jvswitch.agent.Changes;
 import io.jvswitch.agent.HostState;
 import io.jvswitch.agent.Layout;
 import io.jvswitch.agent.Network;
@@ -14,6 +15,7 @@ import io.jvswitch.lab.HostSwitch;
 import io.jvswitch.lab.Lab;
 import io.jvswitch.lab.LabHost;
 import io.jvswitch.lab.guest.Guest;
+import io.jvswitch.lab.time.Scheduler;
 import io.jvswitch.lab.topology.Topology;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -33,6 +35,7 @@ import java.util.UUID;
 public final class JvsSwitching implements HostSwitch {
     private final Layout layout;
     private final Map<String, JvsHost> hosts = new LinkedHashMap<>();
+    private final Map<String, Scheduler.Task> timers = new LinkedHashMap<>();
 
     public JvsSwitching(Layout layout) {
         this.layout = layout;
@@ -60,19 +63,42 @@ public final class JvsSwitching implements HostSwitch {
         UUID systemId = UUID.nameUUIDFromBytes(("jvswitch lab " + lab.topology().name() + " " + host.name())
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         TunnelAgent agent = new TunnelAgent(datapath, systemId, 0x1000 + hosts.size());
-        agent.apply(desiredState(lab.topology(), host));
+        agent.apply(desiredState(lab.topology(), host.spec()));
         for (Guest guest : host.vms()) {
             EthernetPort port = agent.vmPort(guest.config().name());
             port.attach(guest);
             guest.connect((segment, offset, length) -> datapath.receive(port, segment, offset, length));
         }
-        lab.scheduler().every(Duration.ofSeconds(1), datapath::runTimers);
+        timers.put(host.name(), lab.scheduler().every(Duration.ofSeconds(1), datapath::runTimers));
         hosts.put(host.name(), new JvsHost(host, datapath, agent));
     }
 
+    /**
+     * The topology changed (a host left, a peer list changed): each attached host that {@code topology} still has
+     * gets its desired state from it, applied by its agent (which changes only what differs); each host it no longer
+     * has is switched off — its switch no longer receives from the underlay and its timers stop — and forgotten.
+     * VMs are the lab's: a host keeps the guests it was attached with.
+     *
+     * @return what each remaining host's agent changed, by host name, in attach order
+     */
+    public Map<String, Changes> reconfigure(Topology topology) {
+        Map<String, Changes> changes = new LinkedHashMap<>();
+        for (var it = hosts.entrySet().iterator(); it.hasNext(); ) {
+            var entry = it.next();
+            Topology.Host spec = topology.host(entry.getKey()).orElse(null);
+            if (spec == null) {
+                entry.getValue().host().underlay().receiver(null);
+                timers.remove(entry.getKey()).cancel();
+                it.remove();
+                continue;
+            }
+            changes.put(entry.getKey(), entry.getValue().agent().apply(desiredState(topology, spec)));
+        }
+        return changes;
+    }
+
     /** The agent's view of a host: what the topology says it runs and who its peers are. */
-    HostState desiredState(Topology topology, LabHost host) {
-        Topology.Host spec = host.spec();
+    HostState desiredState(Topology topology, Topology.Host spec) {
         HostState.Builder state = HostState.builder(spec.localAddress()).layout(layout);
         Integer mtu = spec.mtu();
         state.underlayMtu(mtu != null ? mtu : segmentMtu(topology, spec.segment()));
@@ -93,7 +119,9 @@ public final class JvsSwitching implements HostSwitch {
                     vm.name(), vm.network(), vm.macAddress(), vm.ipPrefix().address()));
         }
         for (String peerName : spec.peers()) {
-            Topology.Host peer = topology.host(peerName).orElseThrow();
+            Topology.Host peer = topology.host(peerName)
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            spec.name() + "'s peer " + peerName + " is not in topology " + topology.name()));
             Set<String> networks = new LinkedHashSet<>();
             List<RemoteVm> remote = new ArrayList<>();
             for (Topology.Vm vm : peer.vms()) {

@@ -88,6 +88,33 @@ final class Scenario implements AutoCloseable {
                 topology.script());
     }
 
+    /** {@code topology} without the host {@code name}: gone from the hosts, and from every host's peers. */
+    static Topology without(Topology topology, String name) {
+        List<Topology.Host> hosts = topology.hosts().stream()
+                .filter(host -> !host.name().equals(name))
+                .map(host -> new Topology.Host(
+                        host.name(),
+                        host.segment(),
+                        host.addresses(),
+                        host.mac(),
+                        host.mtu(),
+                        host.loss(),
+                        host.routes(),
+                        host.localIp(),
+                        host.peers().stream().filter(peer -> !peer.equals(name)).toList(),
+                        host.vms()))
+                .toList();
+        return new Topology(
+                topology.name(),
+                topology.seed(),
+                topology.segments(),
+                topology.routers(),
+                topology.multicastGroups(),
+                topology.networks(),
+                hosts,
+                topology.script());
+    }
+
     /** A topology file next to this class on the test class path. */
     static Topology topology(String fileName) {
         try (InputStream in = Scenario.class.getResourceAsStream(fileName)) {
