@@ -11,6 +11,7 @@ import io.jvswitch.wire.MacAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -108,6 +109,54 @@ class TwoTenantsScenarioTest {
                             "table=20, hard_timeout=300, priority=1,vlan_tci=0x0002/0x0fff,dl_dst=" + B2
                                     + " actions=load:0->NXM_OF_VLAN_TCI[],load:" + bId + "->NXM_NX_TUN_ID[],output:"
                                     + scenario.ofport("host1", bType + "-2"));
+            for (JvsHost host : scenario.switching.hosts()) {
+                assertThat(host.datapath().dropCounters()).as(host.name()).isEmpty();
+            }
+        }
+    }
+
+    /**
+     * Under Neutron's layout each host's ARP responder holds 10.0.0.2 twice, once per local VLAN: a1 must hear a2's
+     * MAC and b1 b2's, and no ARP frame of either goes on the wire.
+     */
+    @Test
+    void theArpResponderAnswersEachTenantWithItsOwnVm() throws Exception {
+        try (Scenario scenario = Scenario.start(Scenario.topology("two-tenants.yaml"), Layout.NEUTRON)) {
+            Ping a = scenario.lab.vm("a1").ping("10.0.0.2", Scenario.ONCE.withCount(2));
+            Ping b = scenario.lab.vm("b1").ping("10.0.0.2", Scenario.ONCE.withCount(2));
+            PingResult aResult = a.await();
+            PingResult bResult = b.await();
+            assertThat(aResult.success()).as("a1 -> a2: " + aResult.summary()).isTrue();
+            assertThat(bResult.success()).as("b1 -> b2: " + bResult.summary()).isTrue();
+
+            assertThat(scenario.deliveredLines("a1"))
+                    .containsExactly(
+                            A2 + " > " + A1 + " arp reply 10.0.0.2 is-at " + A2,
+                            A2 + " > " + A1 + " icmp echo reply 10.0.0.2 > 10.0.0.1",
+                            A2 + " > " + A1 + " icmp echo reply 10.0.0.2 > 10.0.0.1");
+            assertThat(scenario.deliveredLines("b1"))
+                    .containsExactly(
+                            B2 + " > " + B1 + " arp reply 10.0.0.2 is-at " + B2,
+                            B2 + " > " + B1 + " icmp echo reply 10.0.0.2 > 10.0.0.1",
+                            B2 + " > " + B1 + " icmp echo reply 10.0.0.2 > 10.0.0.1");
+            // a2 and b2 ask for 10.0.0.1 when the first request comes; host2's responder answers each its own.
+            assertThat(scenario.deliveredLines("a2"))
+                    .containsExactly(
+                            A1 + " > " + A2 + " icmp echo request 10.0.0.1 > 10.0.0.2",
+                            A1 + " > " + A2 + " arp reply 10.0.0.1 is-at " + A1,
+                            A1 + " > " + A2 + " icmp echo request 10.0.0.1 > 10.0.0.2");
+            assertThat(scenario.deliveredLines("b2"))
+                    .containsExactly(
+                            B1 + " > " + B2 + " icmp echo request 10.0.0.1 > 10.0.0.2",
+                            B1 + " > " + B2 + " arp reply 10.0.0.1 is-at " + B1,
+                            B1 + " > " + B2 + " icmp echo request 10.0.0.1 > 10.0.0.2");
+
+            List<OnWire> wire = scenario.wire();
+            assertThat(wire).hasSize(8);
+            assertThat(lines(wire, "gre", 0x1388))
+                    .containsExactlyElementsOf(twoPings("gre 0x1388", A1, A2).subList(3, 7));
+            assertThat(lines(wire, "gre", 0x1389))
+                    .containsExactlyElementsOf(twoPings("gre 0x1389", B1, B2).subList(3, 7));
             for (JvsHost host : scenario.switching.hosts()) {
                 assertThat(host.datapath().dropCounters()).as(host.name()).isEmpty();
             }
