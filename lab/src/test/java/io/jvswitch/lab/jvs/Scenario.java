@@ -175,6 +175,14 @@ final class Scenario implements AutoCloseable {
         return rules(host).stream().map(RuleFormatter::addFlowLine).toList();
     }
 
+    /** {@code ovs-ofctl dump-flows br-tun} on {@code host} now: counters, ages, in dump order. */
+    List<String> dumpFlows(String host) {
+        long now = lab.clock().millis();
+        return rules(host).stream()
+                .map(rule -> RuleFormatter.dumpLine(rule, now))
+                .toList();
+    }
+
     /** The flows of one table of {@code host}'s br-tun, as add-flow lines. */
     List<String> flows(String host, int table) {
         return rules(host).stream()
