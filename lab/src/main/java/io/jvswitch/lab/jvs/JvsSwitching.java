@@ -17,6 +17,7 @@ import io.jvswitch.lab.LabHost;
 import io.jvswitch.lab.guest.Guest;
 import io.jvswitch.lab.time.Scheduler;
 import io.jvswitch.lab.topology.Topology;
+import io.jvswitch.lab.underlay.UnderlayHost;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -76,7 +77,8 @@ public final class JvsSwitching implements HostSwitch {
     /**
      * The topology changed (a host left, a peer list changed): each attached host that {@code topology} still has
      * gets its desired state from it, applied by its agent (which changes only what differs); each host it no longer
-     * has is switched off — its switch no longer receives from the underlay and its timers stop — and forgotten.
+     * has is switched off — its switch no longer receives from the underlay, its timers stop, it leaves every multicast
+     * group it joined — and forgotten.
      * VMs are the lab's: a host keeps the guests it was attached with.
      *
      * @return what each remaining host's agent changed, by host name, in attach order
@@ -87,7 +89,9 @@ public final class JvsSwitching implements HostSwitch {
             var entry = it.next();
             Topology.Host spec = topology.host(entry.getKey()).orElse(null);
             if (spec == null) {
-                entry.getValue().host().underlay().receiver(null);
+                UnderlayHost underlay = entry.getValue().host().underlay();
+                underlay.receiver(null);
+                List.copyOf(underlay.groups()).forEach(underlay::leave);
                 timers.remove(entry.getKey()).cancel();
                 it.remove();
                 continue;

@@ -2,9 +2,13 @@ package io.jvswitch.lab.jvs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jvswitch.agent.Changes;
 import io.jvswitch.agent.Layout;
 import io.jvswitch.lab.guest.PingResult;
+import io.jvswitch.lab.topology.Topology;
+import io.jvswitch.lab.underlay.UnderlayDrop;
 import io.jvswitch.lab.underlay.UnderlayHost;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -75,6 +79,35 @@ class VxlanMulticastScenarioTest {
             for (JvsHost host : scenario.switching.hosts()) {
                 assertThat(host.datapath().dropCounters()).as(host.name()).isEmpty();
             }
+        }
+    }
+
+    /**
+     * A VTEP that leaves leaves its group: the next flood (an ARP request for an address nobody has) still goes out
+     * once, to the group, and only host2 takes it.
+     */
+    @Test
+    void aVtepThatLeavesNoLongerHearsTheGroup() throws Exception {
+        Topology topology = Scenario.topology("vxlan-multicast.yaml");
+        try (Scenario scenario = Scenario.start(topology, Layout.TUTORIAL)) {
+            Map<String, Changes> changes = scenario.switching.reconfigure(Scenario.without(topology, "host3"));
+            assertThat(changes.values())
+                    .as("host1 and host2 flood to the group, not to host3: nothing of theirs changes")
+                    .allMatch(Changes::isEmpty);
+            assertThat(scenario.lab.underlay().members("239.1.1.1"))
+                    .extracting(UnderlayHost::name)
+                    .containsExactly("host1", "host2");
+
+            PingResult nobody = scenario.ping("vm1", "10.0.0.9", 1);
+            scenario.lab.scheduler().runUntilIdle();
+            assertThat(nobody.failure()).as(nobody.summary()).isTrue();
+            String ask = "192.168.1.100 > 239.1.1.1 vxlan 0x1388: fa:16:3e:00:00:01 > ff:ff:ff:ff:ff:ff"
+                    + " arp who-has 10.0.0.9 tell 10.0.0.1";
+            assertThat(scenario.wireLines()).containsExactly(ask, ask, ask);
+            // The segment has no IGMP snooping: every copy reaches host3's card, which no longer takes it.
+            assertThat(scenario.lab.host("host3").underlay().counters().drops())
+                    .containsExactly(Map.entry(UnderlayDrop.NOT_FOR_HOST, 3L));
+            assertThat(scenario.lab.host("host2").underlay().counters().drops()).isEmpty();
         }
     }
 }
