@@ -5,6 +5,7 @@ import io.jvswitch.wire.Bytes;
 import io.jvswitch.wire.Ipv4Address;
 import io.jvswitch.wire.MacAddress;
 import java.lang.foreign.MemorySegment;
+import java.util.HexFormat;
 
 /**
  * A tunnelled frame as a tap on the underlay saw it, read here byte by byte (not by the switch's own decapsulator, so
@@ -26,10 +27,11 @@ record OnWire(long timeNanos, String source, String destination, String tunnel, 
     private static final int VXLAN_PORT = 4789;
 
     /**
-     * Reads a captured underlay frame.
+     * Reads a captured underlay frame, checking its outer headers on the way (IPv4 length and header checksum, GRE
+     * version 0 carrying Ethernet, UDP length, VXLAN flags).
      *
-     * @throws IllegalArgumentException when it is not IPv4 carrying GRE or VXLAN (nothing else belongs on the underlay
-     *     of these scenarios)
+     * @throws IllegalArgumentException when it is not well-formed IPv4 carrying GRE or VXLAN (nothing else belongs on
+     *     the underlay of these scenarios)
      */
     static OnWire of(CapturedFrame captured) {
         byte[] frame = captured.frame();
@@ -44,9 +46,20 @@ record OnWire(long timeNanos, String source, String destination, String tunnel, 
         String destination = Ipv4Address.format(Bytes.u32(s, ip + 16));
         int protocol = Bytes.u8(s, ip + 9);
         int l4 = ip + headerLength;
+        check(Bytes.u16(s, ip + 2) == frame.length - ip, "IPv4 total length", captured);
+        long sum = 0;
+        for (int i = 0; i < headerLength; i += 2) {
+            sum += Bytes.u16(s, ip + i);
+        }
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xffff) + (sum >>> 16);
+        }
+        check(sum == 0xffff, "IPv4 header checksum", captured);
         return switch (protocol) {
             case GRE -> {
                 int flags = Bytes.u16(s, l4);
+                check((flags & 0x7) == 0, "GRE version 0", captured);
+                check(Bytes.u16(s, l4 + 2) == 0x6558, "GRE protocol 0x6558 (Ethernet)", captured);
                 int at = l4 + 4;
                 if ((flags & 0x8000) != 0) {
                     at += 4; // checksum and reserved
@@ -66,11 +79,22 @@ record OnWire(long timeNanos, String source, String destination, String tunnel, 
                 if (port != VXLAN_PORT) {
                     throw new IllegalArgumentException("UDP to port " + port + " on the underlay, not VXLAN");
                 }
+                check(Bytes.u16(s, l4 + 4) == frame.length - l4, "UDP length", captured);
+                check(Bytes.u32(s, l4 + 8) == 0x0800_0000, "VXLAN flags: I set, the rest zero", captured);
+                check((Bytes.u32(s, l4 + 12) & 0xff) == 0, "VXLAN reserved byte zero", captured);
                 long vni = Integer.toUnsignedLong(Bytes.u32(s, l4 + 8 + 4)) >>> 8;
                 yield new OnWire(captured.timeNanos(), source, destination, "vxlan", vni, inner(frame, l4 + 16));
             }
             default -> throw new IllegalArgumentException("IP protocol " + protocol + " on the underlay");
         };
+    }
+
+    private static void check(boolean ok, String what, CapturedFrame captured) {
+        if (!ok) {
+            throw new IllegalArgumentException(
+                    "bad " + what + " in the " + captured.frame().length + "-byte frame on the wire at "
+                            + captured.timeNanos() + " ns: " + HexFormat.of().formatHex(captured.frame()));
+        }
     }
 
     /**
