@@ -31,7 +31,13 @@ import java.util.UUID;
 /**
  * Puts jvswitch on every host of a lab: a datapath on the host's underlay NIC, a tunnel agent given the desired state
  * the topology describes (the host's networks and VMs, its peers and what they host), the guests wired to the VM
- * ports the agent made, and the switch's timers on the lab's virtual clock (once a virtual second).
+ * ports the agent made, and the switch's timers on the lab's virtual clock (once a virtual second). When the topology
+ * changes, {@link #reconfigure} hands each agent its new state, as Neutron's server tells agents of hosts that come
+ * and go.
+ *
+ * <p>The scenarios that run on it (lab's tests, {@code io.jvswitch.lab.jvs}): the tutorial over GRE and VXLAN, two
+ * tenants with the same addresses, VXLAN flood-and-learn over a multicast group, learned flows expiring, a peer that
+ * leaves, and Neutron's layout with l2population and the ARP responder.
  */
 public final class JvsSwitching implements HostSwitch {
     private final Layout layout;
