@@ -1,5 +1,6 @@
 package io.jvswitch.lab.jvs;
 
+import io.jvswitch.agent.Changes;
 import io.jvswitch.agent.HostState;
 import io.jvswitch.agent.Layout;
 import io.jvswitch.agent.Network;
@@ -16,8 +17,10 @@ import io.jvswitch.lab.HostSwitch;
 import io.jvswitch.lab.Lab;
 import io.jvswitch.lab.LabHost;
 import io.jvswitch.lab.guest.Guest;
+import io.jvswitch.lab.time.Scheduler;
 import io.jvswitch.lab.topology.Topology;
 import io.jvswitch.lab.underlay.CapturedFrame;
+import io.jvswitch.lab.underlay.UnderlayHost;
 import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -33,12 +36,19 @@ import java.util.function.Consumer;
 /**
  * Puts jvswitch on every host of a lab: a datapath on the host's underlay NIC, a tunnel agent given the desired state
  * the topology describes (the host's networks and VMs, its peers and what they host), the guests wired to the VM
- * ports the agent made and told their network's MTU, and the switch's timers on the lab's virtual clock (once a virtual second).
+ * ports the agent made and told their network's MTU, and the switch's timers on the lab's virtual clock (once a virtual second). When the topology
+ * changes, {@link #reconfigure} hands each agent its new state, as Neutron's server tells agents of hosts that come
+ * and go.
+ *
+ * <p>The scenarios that run on it (lab's tests, {@code io.jvswitch.lab.jvs}): the tutorial over GRE and VXLAN, two
+ * tenants with the same addresses, VXLAN flood-and-learn over a multicast group, learned flows expiring, a peer that
+ * leaves, and Neutron's layout with l2population and the ARP responder.
  */
 public final class JvsSwitching implements HostSwitch {
     private final Layout layout;
     private final Map<String, JvsHost> hosts = new LinkedHashMap<>();
     private Consumer<CapturedFrame> vmPortTap;
+    private final Map<String, Scheduler.Task> timers = new LinkedHashMap<>();
 
     public JvsSwitching(Layout layout) {
         this.layout = layout;
@@ -75,7 +85,7 @@ public final class JvsSwitching implements HostSwitch {
         UUID systemId = UUID.nameUUIDFromBytes(("jvswitch lab " + lab.topology().name() + " " + host.name())
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         TunnelAgent agent = new TunnelAgent(datapath, systemId, 0x1000 + hosts.size());
-        agent.apply(desiredState(lab.topology(), host));
+        agent.apply(desiredState(lab.topology(), host.spec()));
         for (Guest guest : host.vms()) {
             EthernetPort port = agent.vmPort(guest.config().name());
             // As Neutron's DHCP tells a VM its network's MTU: the underlay's less the tunnel's headers.
@@ -84,7 +94,7 @@ public final class JvsSwitching implements HostSwitch {
             port.attach(tapped(lab, guest.name(), guest));
             guest.connect(tapped(lab, guest.name(), toSwitch));
         }
-        lab.scheduler().every(Duration.ofSeconds(1), datapath::runTimers);
+        timers.put(host.name(), lab.scheduler().every(Duration.ofSeconds(1), datapath::runTimers));
         hosts.put(host.name(), new JvsHost(host, datapath, agent));
     }
 
@@ -100,9 +110,35 @@ public final class JvsSwitching implements HostSwitch {
         };
     }
 
+    /**
+     * The topology changed (a host left, a peer list changed): each attached host that {@code topology} still has
+     * gets its desired state from it, applied by its agent (which changes only what differs); each host it no longer
+     * has is switched off — its switch no longer receives from the underlay, its timers stop, it leaves every multicast
+     * group it joined — and forgotten.
+     * VMs are the lab's: a host keeps the guests it was attached with.
+     *
+     * @return what each remaining host's agent changed, by host name, in attach order
+     */
+    public Map<String, Changes> reconfigure(Topology topology) {
+        Map<String, Changes> changes = new LinkedHashMap<>();
+        for (var it = hosts.entrySet().iterator(); it.hasNext(); ) {
+            var entry = it.next();
+            Topology.Host spec = topology.host(entry.getKey()).orElse(null);
+            if (spec == null) {
+                UnderlayHost underlay = entry.getValue().host().underlay();
+                underlay.receiver(null);
+                List.copyOf(underlay.groups()).forEach(underlay::leave);
+                timers.remove(entry.getKey()).cancel();
+                it.remove();
+                continue;
+            }
+            changes.put(entry.getKey(), entry.getValue().agent().apply(desiredState(topology, spec)));
+        }
+        return changes;
+    }
+
     /** The agent's view of a host: what the topology says it runs and who its peers are. */
-    HostState desiredState(Topology topology, LabHost host) {
-        Topology.Host spec = host.spec();
+    HostState desiredState(Topology topology, Topology.Host spec) {
         // Each layout names its tunnels as its era did: gre-1 in the tutorial's, gre-c0a80165 in Neutron's.
         HostState.Builder state = HostState.builder(spec.localAddress())
                 .layout(layout)
@@ -126,7 +162,9 @@ public final class JvsSwitching implements HostSwitch {
                     vm.name(), vm.network(), vm.macAddress(), vm.ipPrefix().address()));
         }
         for (String peerName : spec.peers()) {
-            Topology.Host peer = topology.host(peerName).orElseThrow();
+            Topology.Host peer = topology.host(peerName)
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            spec.name() + "'s peer " + peerName + " is not in topology " + topology.name()));
             Set<String> networks = new LinkedHashSet<>();
             List<RemoteVm> remote = new ArrayList<>();
             for (Topology.Vm vm : peer.vms()) {
