@@ -11,12 +11,14 @@ import io.jvswitch.ofproto.flow.FlowExtractor;
 import io.jvswitch.ofproto.flow.FlowKey;
 import io.jvswitch.ofproto.xlate.DatapathAction;
 import io.jvswitch.tunnel.TunnelConfig;
+import io.jvswitch.tunnel.TunnelDrop;
 import io.jvswitch.tunnel.TunnelMetadata;
 import io.jvswitch.tunnel.TunnelType;
 import io.jvswitch.tunnel.decap.Decapsulator;
 import io.jvswitch.wire.DropReason;
 import io.jvswitch.wire.Malformed;
 import io.jvswitch.wire.PacketBuffer;
+import io.jvswitch.wire.overlay.Gre;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
@@ -57,6 +59,9 @@ public final class Datapath {
     private final TunnelMetadata tunnel = new TunnelMetadata();
     private Decapsulator decapsulator = new Decapsulator();
     private Consumer<PacketBuffer> packetIns = packet -> {};
+    /** Set by {@link #demultiplex}: a port of the other packet type accepted the packet's addresses and key. */
+    private boolean demultiplexedOtherPacketType;
+
     private int nextDatapathPort = 1;
 
     /** A switch whose tunnels ride on {@code underlay} (null when it has no tunnels). */
@@ -199,7 +204,8 @@ public final class Datapath {
 
     /**
      * A frame arriving from the underlay (outer Ethernet header first): decapsulated, matched to its tunnel port as
-     * Open vSwitch demultiplexes (type and UDP port, remote, local address, key), then switched by that port's bridge
+     * Open vSwitch demultiplexes (type and UDP port, remote, local address, key, and packet type: an Ethernet frame
+     * for a {@code legacy_l2} port, a bare IP packet for a {@code legacy_l3} one), then switched by that port's bridge
      * with the tunnel metadata in its flow ({@code tun_id}, {@code tun_src}, {@code tun_dst}).
      */
     public void receiveFromUnderlay(MemorySegment segment, long offset, int length) {
@@ -212,18 +218,23 @@ public final class Datapath {
                 count(problem);
                 return;
             }
-            TunnelPort port = demultiplex();
+            boolean l3 = tunnel.innerProtocol() != Gre.PROTOCOL_TEB;
+            TunnelPort port = demultiplex(l3);
             if (port == null) {
-                count(DatapathDrop.TUNNEL_NO_PORT);
+                count(
+                        !demultiplexedOtherPacketType
+                                ? DatapathDrop.TUNNEL_NO_PORT
+                                : l3
+                                        ? DatapathDrop.TUNNEL_L3_PAYLOAD_ON_L2_PORT
+                                        : DatapathDrop.TUNNEL_L2_PAYLOAD_ON_L3_PORT);
                 return;
             }
-            if (port.config().payloadType() == TunnelConfig.PayloadType.LEGACY_L3) {
-                // An L3 tunnel's packets enter the bridge with an Ethernet header of zeroes, as Open vSwitch's do.
-                int start = packet.prepend(14);
-                packet.memory().asSlice(start, 12).fill((byte) 0);
-                io.jvswitch.wire.Bytes.u16(packet.memory(), start + 12, tunnel.innerProtocol());
-            }
             port.counters().received(packet.length());
+            if (l3) {
+                // Into the bridge with an Ethernet header of zeroes whose type is the GRE protocol type, as Open
+                // vSwitch's xlate_actions() gives a legacy_l3 port's packets (dl_src and dl_dst zero, dl_type set).
+                PacketEditor.pushEthernet(packet, tunnel.innerProtocol());
+            }
             key.clear();
             key.set(Field.IN_PORT, port.ofport());
             key.set(Field.TUN_ID, tunnel.key());
@@ -237,11 +248,18 @@ public final class Datapath {
         }
     }
 
-    private TunnelPort demultiplex() {
+    /**
+     * The tunnel port a decapsulated packet belongs to, as Open vSwitch's {@code tnl_find()} looks for it: the packet
+     * type is part of the match, so a bare IP payload ({@code l3}) goes to a {@code packet_type=legacy_l3} port and an
+     * Ethernet frame to a {@code legacy_l2} one; two ports of the two types may share one tunnel. When none matches,
+     * {@link #demultiplexedOtherPacketType} says whether a port of the other packet type would have.
+     */
+    private TunnelPort demultiplex(boolean l3) {
         InetAddress source = address(tunnel, true);
         InetAddress destination = address(tunnel, false);
         boolean keyPresent = tunnel.has(TunnelMetadata.FLAG_KEY);
         TunnelPort best = null;
+        demultiplexedOtherPacketType = false;
         for (TunnelPort port : tunnelPorts) {
             TunnelConfig config = port.config();
             if (config.type() != tunnel.type()) {
@@ -250,8 +268,12 @@ public final class Datapath {
             if (config.type().overUdp() && config.destinationPort() != tunnel.destinationPort()) {
                 continue;
             }
-            if (port.accepts(source, destination, tunnel.key(), keyPresent)
-                    && (best == null || port.specificity() > best.specificity())) {
+            if (!port.accepts(source, destination, tunnel.key(), keyPresent)) {
+                continue;
+            }
+            if (port.carriesIp() != l3) {
+                demultiplexedOtherPacketType = true;
+            } else if (best == null || port.specificity() > best.specificity()) {
                 best = port;
             }
         }
@@ -318,11 +340,18 @@ public final class Datapath {
             case TunnelPort tunnelPort -> {
                 PacketBuffer copy = pool.copyOf(packet);
                 try {
-                    if (tunnelPort.config().payloadType() == TunnelConfig.PayloadType.LEGACY_L3) {
-                        PacketEditor.popVlan(copy);
-                        copy.stripFront(14); // an L3 tunnel carries the IP packet, not its Ethernet header
+                    int etherType = 0;
+                    if (tunnelPort.carriesIp()) {
+                        // Open vSwitch's pop_eth before a legacy_l3 port: off go the Ethernet header and its tags, and
+                        // the Ethertype becomes the GRE protocol type.
+                        etherType = PacketEditor.popEthernet(copy);
+                        if (etherType < 0) {
+                            tunnelPort.counters().transmitDropped();
+                            count(TunnelDrop.L3_TUNNEL_NON_IP);
+                            return;
+                        }
                     }
-                    DropReason problem = tunnelPort.send(copy, tunnelId, tunnelDestination, underlay);
+                    DropReason problem = tunnelPort.send(copy, tunnelId, tunnelDestination, etherType, underlay);
                     if (problem != null) {
                         count(problem);
                     }

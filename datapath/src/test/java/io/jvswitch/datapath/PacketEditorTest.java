@@ -81,4 +81,39 @@ class PacketEditorTest {
                         .arp(Arp.OP_REPLY, 0xfa163e1f1955L, 0x0a000002, 0xfa163e000001L, 0x0a000001)
                         .build());
     }
+
+    @Test
+    void popEthernetLeavesTheIpPacketAndSaysItsEthertypeAndPushEthernetPutsBackZeroes() {
+        byte[] ip = new FrameBuilder()
+                .ethernet(0xfa163e000001L, 0xfa163e000002L)
+                .ipv4(0x0a000001, 0x0a000002)
+                .udp(1000, 53)
+                .payload(new byte[] {1, 2, 3})
+                .buildL3();
+        PacketBuffer packet = PacketBuffer.of(arena, udp(3));
+        assertThat(PacketEditor.popEthernet(packet)).isEqualTo(0x0800);
+        assertThat(packet.toByteArray()).isEqualTo(ip);
+
+        PacketEditor.pushEthernet(packet, 0x0800);
+        byte[] zeroes = new byte[14];
+        zeroes[12] = 0x08;
+        assertThat(packet.toByteArray())
+                .startsWith(zeroes)
+                .hasSize(14 + ip.length)
+                .endsWith(ip);
+    }
+
+    @Test
+    void popEthernetTakesEveryTagAndLeavesAFrameTooShortAlone() {
+        byte[] qinq =
+                java.util.HexFormat.of().parseHex("fa163e000002fa163e000001" + "88a80064" + "81000005" + "86dd" + "60");
+        PacketBuffer packet = PacketBuffer.of(arena, qinq);
+        assertThat(PacketEditor.popEthernet(packet)).isEqualTo(0x86dd);
+        assertThat(packet.toByteArray()).containsExactly(0x60);
+
+        byte[] cut = java.util.HexFormat.of().parseHex("fa163e000002fa163e000001" + "8100" + "0005");
+        PacketBuffer truncated = PacketBuffer.of(arena, cut);
+        assertThat(PacketEditor.popEthernet(truncated)).isEqualTo(-1);
+        assertThat(truncated.toByteArray()).isEqualTo(cut);
+    }
 }

@@ -12,6 +12,10 @@
  *   <li>{@link io.jvswitch.lab.topology}: YAML topologies and their scripts.
  *   <li>{@link io.jvswitch.lab.Lab}: a topology built in-process; a {@link io.jvswitch.lab.HostSwitch} puts a switch on
  *       each host; {@link io.jvswitch.lab.script} plays the script.
+ *   <li>{@code io.jvswitch.lab.jvs}: the real switch on lab hosts — {@link io.jvswitch.lab.jvs.JvsSwitching} (the
+ *       tunnel agent's br-int and br-tun, the tutorial's Neutron example, {@code tutorial.yaml}) and {@link
+ *       io.jvswitch.lab.jvs.GreRouterSwitching} (routers with an L3 GRE port, the tutorial's first example, {@code
+ *       l3-gre.yaml}).
  * </ul>
  */
 package io.jvswitch.lab;

@@ -3,6 +3,7 @@ package io.jvswitch.datapath.bridge;
 import io.jvswitch.datapath.normal.MacLearningSwitch;
 import io.jvswitch.datapath.port.EthernetPort;
 import io.jvswitch.datapath.port.Port;
+import io.jvswitch.datapath.port.TunnelPort;
 import io.jvswitch.ofproto.flow.Field;
 import io.jvswitch.ofproto.flow.FlowKey;
 import io.jvswitch.ofproto.xlate.BridgeView;
@@ -18,7 +19,7 @@ import java.util.Set;
  * untagged frames into VLAN N and refuses tagged ones; a trunk (no tag; patch and tunnel ports are trunks) carries
  * every VLAN, a frame's VLAN being its tag (0 when untagged). Sources are learned per VLAN; a known destination goes
  * to its port, anything else floods to every other port carrying the VLAN; frames leave access ports untagged and
- * trunks tagged.
+ * trunks tagged. Flooding skips {@code packet_type=legacy_l3} tunnel ports, as in Open vSwitch.
  */
 final class BridgeNormal implements BridgeView.NormalSwitch, SideEffect.MacLearner {
     private static final int[] NOWHERE = new int[0];
@@ -46,6 +47,14 @@ final class BridgeNormal implements BridgeView.NormalSwitch, SideEffect.MacLearn
 
     private static int tagOf(Port port) {
         return port instanceof EthernetPort ethernet ? ethernet.tag() : 0;
+    }
+
+    /**
+     * False for a {@code packet_type=legacy_l3} tunnel port: Open vSwitch marks its bundle not floodable
+     * ({@code bundle_update()}), so NORMAL never floods Ethernet broadcasts into a tunnel that carries bare IP.
+     */
+    private static boolean floodable(Port port) {
+        return !(port instanceof TunnelPort tunnel && tunnel.carriesIp());
     }
 
     private static boolean carries(Port port, int vlan) {
@@ -97,7 +106,7 @@ final class BridgeNormal implements BridgeView.NormalSwitch, SideEffect.MacLearn
         int[] flood = new int[all.length];
         int count = 0;
         for (int port : all) {
-            if (port != inPort && carries(bridge.port(port), vlan)) {
+            if (port != inPort && carries(bridge.port(port), vlan) && floodable(bridge.port(port))) {
                 flood[count++] = port;
             }
         }

@@ -38,6 +38,41 @@ public final class PacketEditor {
         packet.stripFront(4);
     }
 
+    /**
+     * Open vSwitch's {@code push_eth} as a {@code packet_type=legacy_l3} port applies it to what it receives: an
+     * Ethernet header with both addresses zero and {@code etherType} (the GRE protocol type) in front of the packet,
+     * made in the headroom.
+     */
+    public static void pushEthernet(PacketBuffer packet, int etherType) {
+        int start = packet.prepend(Ethernet.HEADER_LENGTH);
+        MemorySegment segment = packet.memory();
+        Bytes.u32(segment, start, 0);
+        Bytes.u64(segment, start + 4, 0);
+        Bytes.u16(segment, start + 12, etherType);
+    }
+
+    /**
+     * Open vSwitch's {@code pop_eth}, done before a packet leaves by a {@code packet_type=legacy_l3} port: removes the
+     * Ethernet header and every 802.1Q or 802.1ad tag, leaving the network-layer packet.
+     *
+     * @return the Ethertype of what is left, or -1 when the frame ends inside its Ethernet header or tags (it is then
+     *     left as it is)
+     */
+    public static int popEthernet(PacketBuffer packet) {
+        MemorySegment segment = packet.memory();
+        int start = packet.start();
+        int at = start + 12;
+        while (at + 2 <= packet.end()) {
+            int type = Bytes.u16(segment, at);
+            if (type != Ethernet.TYPE_VLAN && type != Ethernet.TYPE_QINQ) {
+                packet.stripFront(at + 2 - start);
+                return type;
+            }
+            at += 4;
+        }
+        return -1;
+    }
+
     /** Rewrites the outer tag's TCI. */
     public static void setVlan(PacketBuffer packet, int tci) {
         MemorySegment segment = packet.memory();

@@ -44,6 +44,15 @@ public final class TunnelPort extends Port {
         return config;
     }
 
+    /**
+     * True for a {@code packet_type=legacy_l3} port: it carries bare IPv4 and IPv6 packets (GRE protocol 0x0800 or
+     * 0x86dd), not Ethernet frames. As in Open vSwitch, what it receives enters the bridge with an Ethernet header of
+     * zeroes, what leaves by it loses its Ethernet header, and NORMAL does not flood to it.
+     */
+    public boolean carriesIp() {
+        return config.payloadType() == TunnelConfig.PayloadType.LEGACY_L3;
+    }
+
     /** True when the remote is a multicast group (a flood-and-learn VXLAN VTEP). */
     public boolean remoteIsGroup() {
         return config.remoteIp() != null && config.remoteIp().isMulticastAddress();
@@ -58,6 +67,15 @@ public final class TunnelPort extends Port {
      * @return null when sent, else why not
      */
     public DropReason send(PacketBuffer packet, long tunnelId, int flowDestination, Underlay underlay) {
+        return send(packet, tunnelId, flowDestination, 0, underlay);
+    }
+
+    /**
+     * As {@link #send(PacketBuffer, long, int, Underlay)}, for a port that {@linkplain #carriesIp carries IP}: {@code
+     * packet} is the bare IP packet and {@code etherType} the Ethertype of the Ethernet header it lost, which becomes
+     * the GRE protocol type (0: from the IP version).
+     */
+    public DropReason send(PacketBuffer packet, long tunnelId, int flowDestination, int etherType, Underlay underlay) {
         InetAddress destination = config.remoteIp();
         if (flowDestination != 0 && (destination == null || remoteIsGroup())) {
             destination = ipv4(flowDestination);
@@ -80,7 +98,7 @@ public final class TunnelPort extends Port {
             counters().transmitDropped();
             return io.jvswitch.datapath.DatapathDrop.TUNNEL_MTU_EXCEEDED;
         }
-        DropReason problem = encapsulator.encapsulate(packet, tunnelId);
+        DropReason problem = encapsulator.encapsulate(packet, tunnelId, etherType);
         if (problem != null) {
             counters().transmitDropped();
             return problem;

@@ -187,6 +187,10 @@ public final class JvsSwitching implements HostSwitch {
     }
 
     private static Network network(Topology.Network network) {
+        if (!network.type().tunnelled()) {
+            throw new IllegalArgumentException("network " + network.name()
+                    + " is local: the tunnel agent carries tunnelled networks (GreRouterSwitching routes local ones)");
+        }
         long id = network.segmentationId();
         return switch (network.type()) {
             case GRE -> Network.gre(network.name(), id);
@@ -194,6 +198,7 @@ public final class JvsSwitching implements HostSwitch {
                 network.group() == null
                         ? Network.vxlan(network.name(), id)
                         : Network.vxlan(network.name(), id, InetAddress.ofLiteral(network.group()));
+            case LOCAL -> throw new IllegalStateException("a local network has no tunnel"); // refused above
         };
     }
 

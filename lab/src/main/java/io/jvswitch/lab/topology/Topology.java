@@ -86,16 +86,24 @@ public record Topology(
     }
 
     /**
-     * A tenant network (Neutron's network with its segment).
+     * A tenant network (Neutron's network with its segment and subnet).
      *
-     * @param type gre or vxlan
-     * @param segmentationId the GRE key or VXLAN VNI (the tutorial's tunnel id 0x1388)
+     * @param type gre, vxlan or local
+     * @param segmentationId the GRE key or VXLAN VNI (the tutorial's tunnel id 0x1388); null for a local network
      * @param cidr the subnet its VMs' addresses are in, or null (then each VM's ip has a prefix)
      * @param group VXLAN only: the multicast group for flooding (flood-and-learn), or null for unicast tunnels
+     * @param gateway the subnet's gateway (Neutron's {@code gateway_ip}): the router's address on it, and the default
+     *     gateway of its VMs; null for none. Requires {@code cidr}.
      */
-    public record Network(String name, NetworkType type, Long segmentationId, String cidr, String group) {
+    public record Network(
+            String name, NetworkType type, Long segmentationId, String cidr, String group, String gateway) {
         public Optional<IpPrefix> subnet() {
             return cidr == null ? Optional.empty() : Optional.of(IpPrefix.parse(cidr));
+        }
+
+        /** The gateway's address, when the network has one. */
+        public Optional<InetAddress> gatewayAddress() {
+            return gateway == null ? Optional.empty() : Optional.of(IpPrefix.parseAddress(gateway));
         }
     }
 
@@ -146,7 +154,7 @@ public record Topology(
      *     gives none)
      * @param ipv6 its IPv6 address with prefix, or null
      * @param mtu default 1500
-     * @param gateway its IPv4 default gateway, or null
+     * @param gateway its IPv4 default gateway (default: its network's gateway), or null
      */
     public record Vm(String name, String network, String mac, String ip, String ipv6, Integer mtu, String gateway) {
         public long macAddress() {

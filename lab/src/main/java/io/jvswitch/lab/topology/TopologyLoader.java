@@ -53,6 +53,9 @@ public final class TopologyLoader {
     /** Where the tutorial's topology is on the class path. */
     public static final String TUTORIAL_RESOURCE = "/io/jvswitch/lab/tutorial.yaml";
 
+    /** Where the topology of the tutorial's first example (two routers, an L3 GRE tunnel) is on the class path. */
+    public static final String L3_GRE_RESOURCE = "/io/jvswitch/lab/l3-gre.yaml";
+
     private static final ObjectMapper MAPPER = mapper();
 
     private TopologyLoader() {}
@@ -89,15 +92,28 @@ public final class TopologyLoader {
 
     /** The tutorial's topology: three hosts, one GRE network with tunnel id 0x1388, VM1 and VM2. */
     public static Topology tutorial() {
-        try (InputStream in = TopologyLoader.class.getResourceAsStream(TUTORIAL_RESOURCE)) {
+        return bundled(TUTORIAL_RESOURCE);
+    }
+
+    /**
+     * The tutorial's first example: host A (192.168.1.1) behind router RA, host B (192.168.2.1) behind router RB, the
+     * routers 1.1.1.1 and 2.2.2.2 across a routed internet, a GRE tunnel between them carrying bare IP.
+     */
+    public static Topology l3Gre() {
+        return bundled(L3_GRE_RESOURCE);
+    }
+
+    private static Topology bundled(String resource) {
+        String file = resource.substring(resource.lastIndexOf('/') + 1);
+        try (InputStream in = TopologyLoader.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(TUTORIAL_RESOURCE + " is missing from the class path");
+                throw new IllegalStateException(resource + " is missing from the class path");
             }
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "tutorial.yaml");
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (TopologyException e) {
-            throw new IllegalStateException("the bundled tutorial topology is broken:\n" + e.getMessage(), e);
+            throw new IllegalStateException("the bundled topology " + file + " is broken:\n" + e.getMessage(), e);
         }
     }
 

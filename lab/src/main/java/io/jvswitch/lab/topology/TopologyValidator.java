@@ -360,7 +360,7 @@ final class TopologyValidator {
 
     private Topology.Network network(Topology.Network network, String path, List<Topology.Network> earlier) {
         if (network == null) {
-            problem(path, "expected a network (a map with name, type, segmentation_id, cidr)");
+            problem(path, "expected a network (a map with name, type, segmentation_id, cidr, gateway)");
             return null;
         }
         boolean ok = name(network.name(), path);
@@ -369,11 +369,20 @@ final class TopologyValidator {
             ok = false;
         }
         if (network.type() == null) {
-            problem(path, "missing key 'type' (gre or vxlan)");
+            problem(path, "missing key 'type' (gre, vxlan or local)");
             ok = false;
         }
-        if (network.segmentationId() == null) {
-            problem(path, "missing key 'segmentation_id' (the GRE key or VXLAN VNI)");
+        if (network.type() == NetworkType.LOCAL) {
+            if (network.segmentationId() != null) {
+                problem(
+                        path + ".segmentation_id",
+                        "a local network has no segmentation_id: nothing tunnels it (it is reached by routing)");
+                ok = false;
+            }
+        } else if (network.segmentationId() == null) {
+            if (network.type() != null) { // without a type, whether it needs one is unknown
+                problem(path, "missing key 'segmentation_id' (the GRE key or VXLAN VNI)");
+            }
             ok = false;
         } else if (network.type() != null) {
             long id = network.segmentationId();
@@ -413,7 +422,7 @@ final class TopologyValidator {
         String group = null;
         if (network.group() != null) {
             InetAddress address = address(network.group(), path + ".group");
-            if (network.type() == NetworkType.GRE) {
+            if (network.type() != NetworkType.VXLAN) {
                 problem(path + ".group", "only a vxlan network floods to a multicast group");
                 ok = false;
             } else if (address != null && !address.isMulticastAddress()) {
@@ -423,11 +432,28 @@ final class TopologyValidator {
                 group = IpPrefix.format(address);
             }
         }
+        String gateway = null;
+        if (network.gateway() != null) {
+            InetAddress address = address(network.gateway(), path + ".gateway");
+            if (address != null && network.cidr() == null) {
+                problem(path + ".gateway", "a gateway needs the network's cidr (the subnet it is on)");
+                ok = false;
+            } else if (address != null && cidr != null && !IpPrefix.parse(cidr).contains(address)) {
+                problem(
+                        path + ".gateway",
+                        IpPrefix.format(address) + " is not in network " + network.name() + "'s cidr " + cidr);
+                ok = false;
+            } else if (address != null) {
+                gateway = IpPrefix.format(address);
+            } else {
+                ok = false;
+            }
+        }
         if (!ok) {
             return null;
         }
         Topology.Network complete =
-                new Topology.Network(network.name(), network.type(), network.segmentationId(), cidr, group);
+                new Topology.Network(network.name(), network.type(), network.segmentationId(), cidr, group, gateway);
         networks.put(network.name(), complete);
         return complete;
     }
@@ -486,7 +512,9 @@ final class TopologyValidator {
         }
         int mtu = mtu(vm.mtu(), DEFAULT_VM_MTU, path + ".mtu");
         String gateway = null;
-        if (vm.gateway() != null) {
+        if (vm.gateway() == null && network != null && ip != null) {
+            gateway = network.gateway(); // a VM's default gateway is its subnet's, as Neutron's DHCP hands it out
+        } else if (vm.gateway() != null) {
             InetAddress address = address(vm.gateway(), path + ".gateway");
             if (address != null && ip != null && !IpPrefix.parse(ip).contains(address)) {
                 problem(
@@ -541,6 +569,12 @@ final class TopologyValidator {
         }
         if (subnet != null && (!subnet.contains(prefix.address()) || prefix.length() != subnet.length())) {
             problem(path + ".ip", prefix + " is not in network " + network.name() + "'s cidr " + subnet);
+            return null;
+        }
+        if (network.gatewayAddress().filter(prefix.address()::equals).isPresent()) {
+            problem(
+                    path + ".ip",
+                    IpPrefix.format(prefix.address()) + " is network " + network.name() + "'s gateway (its router's)");
             return null;
         }
         for (Topology.Vm other : vms.values()) {

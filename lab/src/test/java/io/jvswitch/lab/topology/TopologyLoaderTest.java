@@ -47,7 +47,7 @@ class TopologyLoaderTest {
     void theTutorialLoadsToTheExpectedRecords() {
         Topology tutorial = TopologyLoader.tutorial();
 
-        Topology.Network net1 = new Topology.Network("net1", NetworkType.GRE, 0x1388L, "10.0.0.0/24", null);
+        Topology.Network net1 = new Topology.Network("net1", NetworkType.GRE, 0x1388L, "10.0.0.0/24", null, null);
         assertThat(tutorial)
                 .isEqualTo(new Topology(
                         "tutorial",
@@ -228,7 +228,7 @@ class TopologyLoaderTest {
                 .containsExactly("t.yaml:21:5: script[0]: unknown step 'pong' (expected one of: advance,"
                         + " expect_neighbor, expect_udp, join, leave, ping, udp, udp_echo)");
         assertThat(problems(BASE.replace("type: vxlan", "type: geneve")))
-                .containsExactly("t.yaml:5:5: networks[0].type: 'geneve' is not one of: gre, vxlan");
+                .containsExactly("t.yaml:5:5: networks[0].type: 'geneve' is not one of: gre, vxlan, local");
         assertThat(problems(BASE.replace("segmentation_id: 100", "segmentation_id: lots")))
                 .containsExactly("t.yaml:6:5: networks[0].segmentation_id: 'lots' is not a whole number");
         assertThat(problems(BASE + "script:\n  - advance: soon\n"))
@@ -304,6 +304,79 @@ class TopologyLoaderTest {
                 .containsExactly(
                         "t.yaml:14:9: hosts[0].vms[0].network: unknown network 'net2' (networks: net1)",
                         "t.yaml:16:9: hosts[0].vms[0].ip: '10.0.0.300' is not an IP address");
+    }
+
+    /** A router's LAN, as the L3 GRE example has them: local, with a gateway. */
+    private static final String LOCAL = BASE.replace("""
+                type: vxlan
+                segmentation_id: 100
+                cidr: 10.0.0.0/24
+            """, """
+                type: local
+                cidr: 10.0.0.0/24
+                gateway: 10.0.0.254
+            """);
+
+    @Test
+    void theL3GreExampleLoadsWithLocalNetworksAndGateways() {
+        Topology l3 = TopologyLoader.l3Gre();
+
+        assertThat(l3.name()).isEqualTo("l3-gre");
+        assertThat(l3.networks())
+                .containsExactly(
+                        new Topology.Network("lan-a", NetworkType.LOCAL, null, "192.168.1.0/24", null, "192.168.1.254"),
+                        new Topology.Network(
+                                "lan-b", NetworkType.LOCAL, null, "192.168.2.0/24", null, "192.168.2.254"));
+        assertThat(l3.host("RA").orElseThrow().vms())
+                .as("A's gateway is its network's")
+                .containsExactly(new Topology.Vm(
+                        "A", "lan-a", "52:54:00:00:01:01", "192.168.1.1/24", null, 1500, "192.168.1.254"));
+        assertThat(l3.host("RB").orElseThrow().peers()).containsExactly("RA");
+        assertThat(l3.routers().getFirst().interfaces().stream()
+                        .map(Topology.Interface::segment)
+                        .toList())
+                .containsExactly("ra-internet", "internet-rb");
+        assertThat(l3.network("lan-a")
+                        .orElseThrow()
+                        .gatewayAddress()
+                        .orElseThrow()
+                        .getHostAddress())
+                .isEqualTo("192.168.1.254");
+    }
+
+    @Test
+    void aLocalNetworkHasNoSegmentationIdAndItsGatewayIsOnItsSubnet() throws Exception {
+        Topology topology = TopologyLoader.parse(LOCAL, "t.yaml");
+        assertThat(topology.networks().getFirst())
+                .isEqualTo(new Topology.Network("net1", NetworkType.LOCAL, null, "10.0.0.0/24", null, "10.0.0.254"));
+        assertThat(topology.hosts().getFirst().vms().getFirst().gateway()).isEqualTo("10.0.0.254");
+        Topology own = TopologyLoader.parse(
+                LOCAL.replace("    ip: 10.0.0.1", "    ip: 10.0.0.1\n        gateway: 10.0.0.253"), "t.yaml");
+        assertThat(own.hosts().getFirst().vms().getFirst().gateway())
+                .as("a VM's own gateway wins")
+                .isEqualTo("10.0.0.253");
+
+        assertThat(problems(LOCAL.replace("type: local", "type: local\n    segmentation_id: 7")))
+                .containsExactly("t.yaml:6:5: networks[0].segmentation_id: a local network has no segmentation_id:"
+                        + " nothing tunnels it (it is reached by routing)");
+        assertThat(problems(LOCAL.replace("type: local", "type: local\n    group: 239.1.1.1")))
+                .containsExactly("t.yaml:6:5: networks[0].group: only a vxlan network floods to a multicast group");
+        assertThat(problems(LOCAL.replace("gateway: 10.0.0.254", "gateway: 10.0.9.254")))
+                .containsExactly(
+                        "t.yaml:7:5: networks[0].gateway: 10.0.9.254 is not in network net1's cidr 10.0.0.0/24");
+        assertThat(problems(LOCAL.replace("    cidr: 10.0.0.0/24\n", "").replace("ip: 10.0.0.1", "ip: 10.0.0.1/24")))
+                .containsExactly(
+                        "t.yaml:6:5: networks[0].gateway: a gateway needs the network's cidr (the subnet it is on)");
+        assertThat(problems(LOCAL.replace("gateway: 10.0.0.254", "gateway: ten")))
+                .containsExactly("t.yaml:7:5: networks[0].gateway: 'ten' is not an IP address");
+        assertThat(problems(LOCAL.replace("ip: 10.0.0.1", "ip: 10.0.0.254")))
+                .containsExactly(
+                        "t.yaml:16:9: hosts[0].vms[0].ip: 10.0.0.254 is network net1's gateway (its router's)");
+        assertThat(problems(LOCAL.replace("    type: local\n", "")))
+                .containsExactly("t.yaml:4:5: networks[0]: missing key 'type' (gre, vxlan or local)");
+        assertThat(problems(BASE.replace("    segmentation_id: 100\n", "")))
+                .as("a tunnelled network still needs its key or VNI")
+                .containsExactly("t.yaml:4:5: networks[0]: missing key 'segmentation_id' (the GRE key or VXLAN VNI)");
     }
 
     @Test

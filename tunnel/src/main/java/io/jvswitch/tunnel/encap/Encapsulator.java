@@ -78,20 +78,37 @@ public final class Encapsulator {
     }
 
     /**
-     * Encapsulates the packet in {@code packet}.
+     * Encapsulates the packet in {@code packet}; an L3 tunnel's GRE protocol type follows the IP version.
      *
      * @param flowKey the key (GRE key or VNI) when the tunnel's {@code out_key} is {@code flow}; ignored otherwise
      * @return null when done, else why the packet cannot go into this tunnel (the packet is then unchanged)
      */
     public DropReason encapsulate(PacketBuffer packet, long flowKey) {
+        return encapsulate(packet, flowKey, 0);
+    }
+
+    /**
+     * Encapsulates the packet in {@code packet}, an L3 tunnel writing {@code etherType} as the GRE protocol type: the
+     * Ethertype of the Ethernet header the switch stripped, as Open vSwitch writes the flow's {@code dl_type} for a
+     * {@code packet_type=legacy_l3} port ({@code netdev_gre_build_header}). Only IPv4 and IPv6 go into an L3 tunnel.
+     *
+     * @param flowKey the key (GRE key or VNI) when the tunnel's {@code out_key} is {@code flow}; ignored otherwise
+     * @param etherType for an L3 tunnel, the payload's Ethertype ({@code 0x0800}, {@code 0x86dd}), or 0 to take it
+     *     from the IP version; ignored by tunnels that carry Ethernet frames
+     * @return null when done, else why the packet cannot go into this tunnel (the packet is then unchanged)
+     */
+    public DropReason encapsulate(PacketBuffer packet, long flowKey, int etherType) {
         MemorySegment segment = packet.memory();
         int innerStart = packet.start();
         int innerLength = packet.length();
+        int greProtocol = Gre.PROTOCOL_TEB;
         if (l3Payload) {
             inner.ofIp(segment, innerStart, innerLength);
-            if (inner.ipVersion() == 0) {
+            if (inner.ipVersion() == 0
+                    || (etherType != 0 && etherType != Gre.PROTOCOL_IPV4 && etherType != Gre.PROTOCOL_IPV6)) {
                 return TunnelDrop.L3_TUNNEL_NON_IP;
             }
+            greProtocol = etherType != 0 ? etherType : inner.ipVersion() == 6 ? Gre.PROTOCOL_IPV6 : Gre.PROTOCOL_IPV4;
         } else {
             inner.ofEthernet(segment, innerStart, innerLength);
         }
@@ -138,7 +155,7 @@ public final class Encapsulator {
         long key = keyFromFlow ? flowKey : fixedKey;
         if (gre) {
             if (l3Payload) {
-                Bytes.u16(segment, tunnel + 2, inner.ipVersion() == 6 ? Gre.PROTOCOL_IPV6 : Gre.PROTOCOL_IPV4);
+                Bytes.u16(segment, tunnel + 2, greProtocol);
             }
             if (template.keyOffset() >= 0) {
                 Bytes.u32(segment, start + template.keyOffset(), (int) key);

@@ -113,6 +113,30 @@ class EncapsulatorTest {
     }
 
     @Test
+    void l3GreWritesTheStrippedEthertypeAsItsProtocolType() {
+        TunnelConfig config = TunnelConfig.fromOptions(
+                TunnelType.GRE, Map.of("local_ip", "1.1.1.1", "remote_ip", "2.2.2.2", "packet_type", "legacy_l3"));
+        Encapsulator gre = new Encapsulator(new HeaderTemplate(
+                config,
+                config.localIp(),
+                config.remoteIp(),
+                MacAddress.parse("02:00:01:01:01:01"),
+                MacAddress.parse("02:00:02:02:02:02")));
+        PacketBuffer ipv4 = PacketBuffer.of(arena, bytes(Vectors.ROUTER_ICMP));
+        assertThat(gre.encapsulate(ipv4, 0, 0x0800)).isNull();
+        assertThat(hex(ipv4.toByteArray())).isEqualTo(Vectors.ROUTER_GRE);
+
+        // Open vSwitch writes the flow's dl_type, whatever the version nibble says: so does jvswitch.
+        PacketBuffer labelledIpv6 = PacketBuffer.of(arena, bytes(Vectors.ROUTER_ICMP));
+        assertThat(gre.encapsulate(labelledIpv6, 0, 0x86dd)).isNull();
+        assertThat(hex(labelledIpv6.toByteArray()).substring(2 * 34, 2 * 38)).isEqualTo("000086dd");
+
+        PacketBuffer arp = PacketBuffer.of(arena, bytes(Vectors.ROUTER_ICMP));
+        assertThat(gre.encapsulate(arp, 0, 0x0806)).isEqualTo(TunnelDrop.L3_TUNNEL_NON_IP);
+        assertThat(hex(arp.toByteArray())).isEqualTo(Vectors.ROUTER_ICMP);
+    }
+
+    @Test
     void l3TunnelRefusesAnEthernetFrameThatIsNotIp() {
         TunnelConfig config = TunnelConfig.fromOptions(
                 TunnelType.GRE, Map.of("local_ip", "1.1.1.1", "remote_ip", "2.2.2.2", "packet_type", "legacy_l3"));
