@@ -134,7 +134,7 @@ class LabCommandTest {
         Cli.Result bad = Cli.run("lab", "run", broken.toString());
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.errLines().getFirst())
-                .isEqualTo("jvs lab run: broken.yaml:6:5: networks[0].type: 'mpls' is not one of: gre, vxlan");
+                .isEqualTo("jvs lab run: broken.yaml:6:5: networks[0].type: 'mpls' is not one of: gre, vxlan, local");
 
         assertThat(Cli.run("lab", "run", topology.toString(), "--show", "c")
                         .errLines()

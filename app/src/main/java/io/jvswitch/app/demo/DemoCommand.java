@@ -159,10 +159,8 @@ public final class DemoCommand implements Callable<Integer> {
         Topology.Network net1 = tutorial.networks().getFirst();
         Topology.Network network = switch (kind) {
             case "gre" -> net1;
-            case "vxlan" ->
-                new Topology.Network(net1.name(), NetworkType.VXLAN, net1.segmentationId(), net1.cidr(), null);
-            case "vxlan-multicast" ->
-                new Topology.Network(net1.name(), NetworkType.VXLAN, net1.segmentationId(), net1.cidr(), VXLAN_GROUP);
+            case "vxlan" -> net1.withTunnel(NetworkType.VXLAN, net1.segmentationId(), null);
+            case "vxlan-multicast" -> net1.withTunnel(NetworkType.VXLAN, net1.segmentationId(), VXLAN_GROUP);
             default -> throw new IllegalArgumentException("no tutorial topology for " + kind);
         };
         return new Topology(

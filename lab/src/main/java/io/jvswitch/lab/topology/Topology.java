@@ -97,6 +97,11 @@ public record Topology(
      */
     public record Network(
             String name, NetworkType type, Long segmentationId, String cidr, String group, String gateway) {
+        /** This network carried by another tunnel: {@code type}, {@code segmentationId}, multicast {@code group}. */
+        public Network withTunnel(NetworkType newType, Long newSegmentationId, String newGroup) {
+            return new Network(name, newType, newSegmentationId, cidr, newGroup, gateway);
+        }
+
         public Optional<IpPrefix> subnet() {
             return cidr == null ? Optional.empty() : Optional.of(IpPrefix.parse(cidr));
         }

@@ -10,7 +10,6 @@ import io.jvswitch.lab.guest.PingOptions;
 import io.jvswitch.lab.guest.PingResult;
 import io.jvswitch.lab.topology.NetworkType;
 import io.jvswitch.lab.topology.Topology;
-import io.jvswitch.lab.topology.TopologyLoader;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,17 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class NetworkMtuTest {
     private static Topology tutorialOver(NetworkType type) {
-        Topology tutorial = TopologyLoader.tutorial();
-        Topology.Network net1 = tutorial.networks().getFirst();
-        return new Topology(
-                tutorial.name(),
-                tutorial.seed(),
-                tutorial.segments(),
-                tutorial.routers(),
-                tutorial.multicastGroups(),
-                List.of(new Topology.Network(net1.name(), type, net1.segmentationId(), net1.cidr(), null)),
-                tutorial.hosts(),
-                List.of());
+        return Scenario.tutorial(type);
     }
 
     private static PingResult ping(Lab lab, int payload) {

@@ -73,9 +73,7 @@ final class Scenario implements AutoCloseable {
     /** {@code topology} with the network {@code name} made {@code type} with {@code segmentationId}. */
     static Topology withNetwork(Topology topology, String name, NetworkType type, long segmentationId) {
         List<Topology.Network> networks = topology.networks().stream()
-                .map(n -> n.name().equals(name)
-                        ? new Topology.Network(n.name(), type, segmentationId, n.cidr(), n.group())
-                        : n)
+                .map(n -> n.name().equals(name) ? n.withTunnel(type, segmentationId, n.group()) : n)
                 .toList();
         return new Topology(
                 topology.name(),
