@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jvswitch.wire.pcap.PcapReader;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -170,10 +172,23 @@ class DemoCommandTest {
     }
 
     @Test
+    void l3GreRunsTheTutorialsFirstExampleFromTheCommandLine(@TempDir Path directory) throws IOException {
+        Cli.Result run = Cli.run("demo", "l3-gre", "--pcap", directory.toString());
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.outLines().getFirst())
+                .isEqualTo("The tutorial's first example: A pings B through a GRE tunnel between two routers.");
+        try (Stream<Path> files = Files.list(directory)) {
+            assertThat(files.map(file -> file.getFileName().toString()))
+                    .containsExactlyInAnyOrder("lan-a.pcap", "ra-internet.pcap", "internet-rb.pcap", "lan-b.pcap");
+        }
+    }
+
+    @Test
     void refusesAnUnknownDemoOrLayoutOrCount() {
         assertThat(Cli.run("demo", "mpls").errLines())
                 .containsExactly(
-                        "jvs demo: KIND: unknown demo 'mpls' (choose from gre, vxlan, vxlan-multicast)",
+                        "jvs demo: KIND: unknown demo 'mpls' (choose from gre, vxlan, vxlan-multicast, l3-gre)",
                         "Try 'jvs demo --help' for more information.");
         assertThat(Cli.run("demo", "--layout", "flat").errLines().getFirst())
                 .isEqualTo("jvs demo: --layout: unknown layout 'flat' (choose from tutorial, neutron)");

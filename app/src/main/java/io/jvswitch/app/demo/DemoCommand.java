@@ -14,6 +14,7 @@ import io.jvswitch.lab.topology.Topology;
 import io.jvswitch.lab.topology.TopologyLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -55,7 +56,7 @@ public final class DemoCommand implements Callable<Integer> {
     /** The group VXLAN VTEPs join in the {@code vxlan-multicast} demo (the range RFC 7348's examples use). */
     static final String VXLAN_GROUP = "239.1.1.1";
 
-    private static final List<String> KINDS = List.of("gre", "vxlan", "vxlan-multicast");
+    private static final List<String> KINDS = List.of("gre", "vxlan", "vxlan-multicast", "l3-gre");
 
     @Spec
     CommandSpec spec;
@@ -100,6 +101,13 @@ public final class DemoCommand implements Callable<Integer> {
             throw CliErrors.usage(spec, "--count: " + count + " is not between 1 and 1000");
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (kind.equals("l3-gre")) {
+            try {
+                return L3GreDemo.run(out, pcapDirectory);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
         return runTutorial(out, chosenLayout);
     }
 
