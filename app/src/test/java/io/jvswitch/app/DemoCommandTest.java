@@ -192,6 +192,11 @@ class DemoCommandTest {
                         "Try 'jvs demo --help' for more information.");
         assertThat(Cli.run("demo", "--layout", "flat").errLines().getFirst())
                 .isEqualTo("jvs demo: --layout: unknown layout 'flat' (choose from tutorial, neutron)");
+        assertThat(Cli.run("demo", "vxlan-multicast", "--layout", "neutron")
+                        .errLines()
+                        .getFirst())
+                .isEqualTo("jvs demo: --layout neutron: the vxlan-multicast demo floods to its group (flood and"
+                        + " learn), which only the tutorial layout does; Neutron's layout floods by l2population");
         Cli.Result zero = Cli.run("demo", "-c", "0");
         assertThat(zero.exitCode()).isEqualTo(2);
         assertThat(zero.errLines().getFirst()).isEqualTo("jvs demo: --count: 0 is not between 1 and 1000");

@@ -152,6 +152,15 @@ class LabCommandTest {
                         .errLines()
                         .getFirst())
                 .startsWith("jvs lab run: --trace a:br-tun:in_port=1,tp_dst=80: ");
+        Path multicast = Files.writeString(
+                directory.resolve("multicast.yaml"),
+                TWO_HOSTS.replace("segmentation_id: 100\n", "segmentation_id: 100\n    group: 239.1.1.1\n"));
+        assertThat(Cli.run("lab", "run", multicast.toString(), "--layout", "neutron")
+                        .errLines()
+                        .getFirst())
+                .isEqualTo("jvs lab run: " + multicast + ": network blue floods to multicast group 239.1.1.1, which"
+                        + " the tutorial layout does (flood and learn); the neutron layout floods by l2population"
+                        + " instead");
         assertThat(Cli.run("lab", "run", directory.resolve("missing.yaml").toString())
                         .errLines())
                 .containsExactly("jvs lab run: " + directory.resolve("missing.yaml") + ": no such file or directory");

@@ -97,6 +97,12 @@ public final class DemoCommand implements Callable<Integer> {
                     spec, "KIND: unknown demo '" + kind + "' (choose from " + String.join(", ", KINDS) + ")");
         }
         Layout chosenLayout = LabCommand.layout(spec, layout);
+        if (kind.equals("vxlan-multicast") && chosenLayout == Layout.NEUTRON) {
+            throw CliErrors.usage(
+                    spec,
+                    "--layout neutron: the vxlan-multicast demo floods to its group (flood and learn), which only the"
+                            + " tutorial layout does; Neutron's layout floods by l2population");
+        }
         if (count < 1 || count > 1000) {
             throw CliErrors.usage(spec, "--count: " + count + " is not between 1 and 1000");
         }

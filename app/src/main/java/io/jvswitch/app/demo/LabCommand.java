@@ -1,5 +1,6 @@
 package io.jvswitch.app.demo;
 
+import io.jvswitch.agent.HostStateException;
 import io.jvswitch.agent.Layout;
 import io.jvswitch.app.command.CliErrors;
 import io.jvswitch.datapath.bridge.Bridge;
@@ -161,7 +162,11 @@ public final class LabCommand implements Runnable {
                 if (pcapDirectory != null) {
                     captures = LabCaptures.start(pcapDirectory, lab, switching);
                 }
-                lab.attach(switching);
+                try {
+                    lab.attach(switching);
+                } catch (HostStateException e) {
+                    throw CliErrors.usage(spec, file + ": " + e.getMessage());
+                }
                 for (String[] target : dumpTargets) {
                     bridge(switching, target[0], target[1], "--dump-flows");
                 }
