@@ -161,6 +161,8 @@ class LabCommandTest {
                 .isEqualTo("jvs lab run: " + multicast + ": network blue floods to multicast group 239.1.1.1, which"
                         + " the tutorial layout does (flood and learn); the neutron layout floods by l2population"
                         + " instead");
+        assertThat(Cli.run("lab", "run", directory.toString()).errLines())
+                .containsExactly("jvs lab run: " + directory + ": is a directory, not a topology file");
         assertThat(Cli.run("lab", "run", directory.resolve("missing.yaml").toString())
                         .errLines())
                 .containsExactly("jvs lab run: " + directory.resolve("missing.yaml") + ": no such file or directory");

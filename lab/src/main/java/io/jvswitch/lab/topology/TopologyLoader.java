@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,6 +86,10 @@ public final class TopologyLoader {
 
     /** Reads and checks the topology in {@code file}; the file's name is how messages name it. */
     public static Topology load(Path file) throws IOException, TopologyException {
+        if (Files.isDirectory(file)) {
+            // Reading a directory fails with a bare "Is a directory" that does not say which.
+            throw new FileSystemException(file.toString(), null, "is a directory, not a topology file");
+        }
         String text = Files.readString(file, StandardCharsets.UTF_8);
         String name = file.getFileName().toString();
         return parse(text, name);
