@@ -80,6 +80,7 @@ public final class SystemPortDevice implements PortDevice {
     public void deliver(MemorySegment segment, long offset, int length) {
         try {
             send.buffer(0, segment, offset, length);
+            send.data(0, offset, length);
             send.sendToBound(0);
             socket.send(send, 1);
             if (send.error(0) == 0) {

@@ -71,6 +71,23 @@ class RealOverlayTest {
     }
 
     @Test
+    void aVmBehindASystemPortPingsOverGre() throws Exception {
+        EpollForwarder hv1 = hosts.jvswitch(1, TunnelType.GRE, Map.of("remote_ip", "198.18.0.2", "key", "77"), true);
+        hosts.jvswitch(2, TunnelType.GRE, Map.of("remote_ip", "198.18.0.1", "key", "77"));
+
+        assertThat(TwoHypervisors.ping(hosts.vm1, "10.0.0.2")).contains("3 received");
+        assertThat(TwoHypervisors.ping(hosts.vm2, "10.0.0.1")).contains("3 received");
+        assertThat(hosts.hv1.ip("-d", "link", "show", "vmport1"))
+                .as("a system port's interface is promiscuous while attached")
+                .contains("promiscuity 1");
+        long received = hv1.submit(
+                        () -> hv1.datapath().findPort("vmport1").counters().rxPackets())
+                .get(5, TimeUnit.SECONDS);
+        assertThat(received).as("frames hv1 took from the veth").isGreaterThanOrEqualTo(6);
+        took("system port (veth) over GRE, both ways");
+    }
+
+    @Test
     void vmsPingOverVxlan() throws Exception {
         EpollForwarder hv1 = hosts.jvswitch(1, TunnelType.VXLAN, Map.of("remote_ip", "198.18.0.2", "key", "5000"));
         hosts.jvswitch(2, TunnelType.VXLAN, Map.of("remote_ip", "198.18.0.1", "key", "5000"));

@@ -89,6 +89,15 @@ final class TwoHypervisors implements AutoCloseable {
      * and a tunnel port {@code tun} of {@code type} with {@code options}.
      */
     EpollForwarder jvswitch(int which, TunnelType type, Map<String, String> options) throws Exception {
+        return jvswitch(which, type, options, false);
+    }
+
+    /**
+     * As {@link #jvswitch(int, TunnelType, Map)}; with {@code systemPort}, VM {@code which} is behind a veth pair
+     * instead ({@code vmportN} in the hypervisor, a {@code type=system} port; {@code eth0} in the VM).
+     */
+    EpollForwarder jvswitch(int which, TunnelType type, Map<String, String> options, boolean systemPort)
+            throws Exception {
         TestNamespace hv = which == 1 ? hv1 : hv2;
         TestNamespace vm = which == 1 ? vm1 : vm2;
         String underlayDevice = which == 1 ? UNDERLAY1 : UNDERLAY2;
@@ -96,20 +105,35 @@ final class TwoHypervisors implements AutoCloseable {
         Datapath datapath = new Datapath(InstantSource.system(), underlay);
         EpollForwarder forwarder = EpollForwarder.start(datapath, underlay, hv.name, "jvs-dp-hv" + which);
         forwarders.add(forwarder);
-        String tap = "tap" + which;
+        String vmInterface;
+        String portName;
+        if (systemPort) {
+            portName = "vmport" + which;
+            vmInterface = "eth0";
+            hv.ip("link", "add", portName, "type", "veth", "peer", "name", vmInterface, "netns", vm.name);
+            vm.ip("link", "set", vmInterface, "mtu", "1400");
+        } else {
+            portName = "tap" + which;
+            vmInterface = portName;
+        }
         forwarder
                 .submit(() -> {
                     Bridge bridge = datapath.addBridge("br0");
                     // 1400: the VM's full frames still fit the 1500-byte underlay inside VXLAN or GRE.
-                    bridge.addPort(NativePorts.tap(tap, 0, 1400, 0x0200000000a0L + which));
+                    bridge.addPort(
+                            systemPort
+                                    ? NativePorts.system(portName, 0)
+                                    : NativePorts.tap(portName, 0, 1400, 0x0200000000a0L + which));
                     bridge.addPort(new TunnelPort("tun", TunnelConfig.fromOptions(type, options)));
                     return null;
                 })
                 .get(5, TimeUnit.SECONDS);
-        // The TAP's descriptor stays with the switch; its interface goes to the VM, as a hypervisor hands it over.
-        hv.ip("link", "set", tap, "netns", vm.name);
-        vm.ip("addr", "add", "10.0.0." + which + "/24", "dev", tap);
-        vm.ip("link", "set", tap, "up");
+        if (!systemPort) {
+            // The TAP's descriptor stays with the switch; its interface goes to the VM, as a hypervisor hands it over.
+            hv.ip("link", "set", portName, "netns", vm.name);
+        }
+        vm.ip("addr", "add", "10.0.0." + which + "/24", "dev", vmInterface);
+        vm.ip("link", "set", vmInterface, "up");
         return forwarder;
     }
 
