@@ -62,6 +62,8 @@ public final class Datapath {
     /** Set by {@link #demultiplex}: a port of the other packet type accepted the packet's addresses and key. */
     private boolean demultiplexedOtherPacketType;
 
+    private final List<PortListener> portListeners = new ArrayList<>();
+
     private int nextDatapathPort = 1;
 
     /** A switch whose tunnels ride on {@code underlay} (null when it has no tunnels). */
@@ -119,6 +121,26 @@ public final class Datapath {
                 underlay.join(tunnelPort.config().remoteIp());
             }
         }
+        for (PortListener listener : portListeners) {
+            listener.portAdded(port);
+        }
+    }
+
+    /**
+     * Tells {@code listener} of every port added to or removed from any bridge from now on (the I/O thread watches
+     * real ports' file descriptors this way). Listeners run on the datapath's thread, inside the add or remove.
+     */
+    public void addPortListener(PortListener listener) {
+        portListeners.add(listener);
+    }
+
+    public void removePortListener(PortListener listener) {
+        portListeners.remove(listener);
+    }
+
+    /** Every port of every bridge, in datapath number order. */
+    public List<Port> ports() {
+        return new ArrayList<>(new TreeMap<>(portsByNumber).values());
     }
 
     /** Called by a bridge for each port it removes; the last port of a multicast group makes the underlay leave it. */
@@ -128,6 +150,11 @@ public final class Datapath {
             portsByNumber.remove(number);
         }
         bridgeOfPort.remove(port);
+        if (number != null) {
+            for (PortListener listener : portListeners) {
+                listener.portRemoved(port);
+            }
+        }
         if (port instanceof TunnelPort tunnelPort && tunnelPorts.remove(tunnelPort)) {
             rebuildDecapsulator();
             InetAddress group = tunnelPort.config().remoteIp();
@@ -188,18 +215,29 @@ public final class Datapath {
 
     /** A frame arriving on an Ethernet port (a guest's frame, a TAP read). Copied in; the caller keeps its bytes. */
     public void receive(EthernetPort port, MemorySegment segment, long offset, int length) {
+        PacketBuffer packet = pool.take();
+        MemorySegment.copy(segment, offset, packet.memory(), packet.start(), length);
+        packet.length(length);
+        try {
+            receive(port, packet);
+        } finally {
+            pool.give(packet);
+        }
+    }
+
+    /**
+     * A frame arriving on an Ethernet port, already in a packet buffer (a real port's receive reads straight into
+     * one): switched in place, without a copy. The caller keeps the buffer; its bytes are changed.
+     */
+    public void receive(EthernetPort port, PacketBuffer packet) {
         Bridge bridge = bridgeOfPort.get(port);
         if (bridge == null) {
             return;
         }
-        port.counters().received(length);
-        PacketBuffer packet = pool.take();
-        MemorySegment.copy(segment, offset, packet.memory(), packet.start(), length);
-        packet.length(length);
+        port.counters().received(packet.length());
         key.clear();
         key.set(Field.IN_PORT, port.ofport());
         process(bridge, packet);
-        pool.give(packet);
     }
 
     /**
@@ -213,39 +251,48 @@ public final class Datapath {
         MemorySegment.copy(segment, offset, packet.memory(), packet.start(), length);
         packet.length(length);
         try {
-            Malformed problem = decapsulator.decapsulate(packet, tunnel);
-            if (problem != null) {
-                count(problem);
-                return;
-            }
-            boolean l3 = tunnel.innerProtocol() != Gre.PROTOCOL_TEB;
-            TunnelPort port = demultiplex(l3);
-            if (port == null) {
-                count(
-                        !demultiplexedOtherPacketType
-                                ? DatapathDrop.TUNNEL_NO_PORT
-                                : l3
-                                        ? DatapathDrop.TUNNEL_L3_PAYLOAD_ON_L2_PORT
-                                        : DatapathDrop.TUNNEL_L2_PAYLOAD_ON_L3_PORT);
-                return;
-            }
-            port.counters().received(packet.length());
-            if (l3) {
-                // Into the bridge with an Ethernet header of zeroes whose type is the GRE protocol type, as Open
-                // vSwitch's xlate_actions() gives a legacy_l3 port's packets (dl_src and dl_dst zero, dl_type set).
-                PacketEditor.pushEthernet(packet, tunnel.innerProtocol());
-            }
-            key.clear();
-            key.set(Field.IN_PORT, port.ofport());
-            key.set(Field.TUN_ID, tunnel.key());
-            if (tunnel.ipVersion() == 4) {
-                key.set(Field.TUN_SRC, Integer.toUnsignedLong(tunnel.sourceV4()));
-                key.set(Field.TUN_DST, Integer.toUnsignedLong(tunnel.destinationV4()));
-            }
-            process(bridgeOfPort.get(port), packet);
+            receiveFromUnderlay(packet);
         } finally {
             pool.give(packet);
         }
+    }
+
+    /**
+     * As {@link #receiveFromUnderlay(MemorySegment, long, int)}, for a frame already in a packet buffer (the socket
+     * underlay puts the outer headers in front of the payload it received, in the headroom): decapsulated and switched
+     * in place, without a copy. The caller keeps the buffer; its bytes are changed.
+     */
+    public void receiveFromUnderlay(PacketBuffer packet) {
+        Malformed problem = decapsulator.decapsulate(packet, tunnel);
+        if (problem != null) {
+            count(problem);
+            return;
+        }
+        boolean l3 = tunnel.innerProtocol() != Gre.PROTOCOL_TEB;
+        TunnelPort port = demultiplex(l3);
+        if (port == null) {
+            count(
+                    !demultiplexedOtherPacketType
+                            ? DatapathDrop.TUNNEL_NO_PORT
+                            : l3
+                                    ? DatapathDrop.TUNNEL_L3_PAYLOAD_ON_L2_PORT
+                                    : DatapathDrop.TUNNEL_L2_PAYLOAD_ON_L3_PORT);
+            return;
+        }
+        port.counters().received(packet.length());
+        if (l3) {
+            // Into the bridge with an Ethernet header of zeroes whose type is the GRE protocol type, as Open
+            // vSwitch's xlate_actions() gives a legacy_l3 port's packets (dl_src and dl_dst zero, dl_type set).
+            PacketEditor.pushEthernet(packet, tunnel.innerProtocol());
+        }
+        key.clear();
+        key.set(Field.IN_PORT, port.ofport());
+        key.set(Field.TUN_ID, tunnel.key());
+        if (tunnel.ipVersion() == 4) {
+            key.set(Field.TUN_SRC, Integer.toUnsignedLong(tunnel.sourceV4()));
+            key.set(Field.TUN_DST, Integer.toUnsignedLong(tunnel.destinationV4()));
+        }
+        process(bridgeOfPort.get(port), packet);
     }
 
     /**
@@ -366,6 +413,19 @@ public final class Datapath {
 
     private void count(DropReason reason) {
         drops.computeIfAbsent(reason.counterName(), name -> new long[1])[0]++;
+    }
+
+    /**
+     * Counts a packet dropped before it reached the datapath (by the I/O thread or the underlay: flow-restore-wait,
+     * a truncated receive, a refused send), with the datapath's own drops, so that one listing shows them all.
+     */
+    public void countDrop(DropReason reason) {
+        count(reason);
+    }
+
+    /** The packet buffers of this datapath: real ports and the underlay receive into them. */
+    public BufferPool bufferPool() {
+        return pool;
     }
 
     /** Packets dropped, by reason's counter name, for {@code appctl dpif/show-dp-features}-style listings. */

@@ -37,6 +37,7 @@ final class Native {
     static final MethodHandle BIND = function("bind", FunctionDescriptor.of(INT, INT, POINTER, INT));
     static final MethodHandle SETSOCKOPT =
             function("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, POINTER, INT));
+    static final MethodHandle CONNECT = function("connect", FunctionDescriptor.of(INT, INT, POINTER, INT));
     static final MethodHandle GETSOCKNAME = function("getsockname", FunctionDescriptor.of(INT, INT, POINTER, POINTER));
     static final MethodHandle SENDTO =
             function("sendto", FunctionDescriptor.of(LONG, INT, POINTER, LONG, INT, POINTER, INT));
@@ -45,6 +46,7 @@ final class Native {
     static final MethodHandle SENDMMSG = function("sendmmsg", FunctionDescriptor.of(INT, INT, POINTER, INT, INT));
     static final MethodHandle IF_NAMETOINDEX = function("if_nametoindex", FunctionDescriptor.of(INT, POINTER));
     static final MethodHandle SETNS = function("setns", FunctionDescriptor.of(INT, INT, INT));
+    static final MethodHandle EVENTFD = function("eventfd", FunctionDescriptor.of(INT, INT, INT));
     static final MethodHandle EPOLL_CREATE1 = function("epoll_create1", FunctionDescriptor.of(INT, INT));
     static final MethodHandle EPOLL_CTL = function("epoll_ctl", FunctionDescriptor.of(INT, INT, INT, INT, POINTER));
     static final MethodHandle EPOLL_WAIT = function("epoll_wait", FunctionDescriptor.of(INT, INT, POINTER, INT, INT));

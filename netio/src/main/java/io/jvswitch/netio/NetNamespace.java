@@ -23,7 +23,7 @@ public final class NetNamespace {
         AtomicReference<Exception> failure = new AtomicReference<>();
         Thread thread = Thread.ofPlatform().name("netns-" + name).unstarted(() -> {
             try {
-                enter(name);
+                enterThisThread(name);
                 result.set(task.call());
             } catch (Exception e) {
                 failure.set(e);
@@ -37,7 +37,20 @@ public final class NetNamespace {
         return result.get();
     }
 
-    private static void enter(String name) throws NativeException {
+    /**
+     * Moves the calling thread into namespace {@code name} for the rest of its life ({@code setns(2)} changes only the
+     * calling thread). For a platform thread the caller owns, such as a datapath thread started for that namespace;
+     * never for a pooled or virtual thread, which would carry the namespace into unrelated work.
+     */
+    public static void enter(String name) throws NativeException {
+        if (Thread.currentThread().isVirtual()) {
+            throw new IllegalStateException(
+                    "a virtual thread cannot enter a network namespace: it moves between" + " carrier threads");
+        }
+        enterThisThread(name);
+    }
+
+    private static void enterThisThread(String name) throws NativeException {
         String path = "/run/netns/" + name;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment capture = Native.captureSegment(arena);

@@ -100,6 +100,35 @@ final class SocketCore {
         }
     }
 
+    /** {@code connect} to the first {@code length} bytes of {@link #scratch}, a socket address. */
+    void connect(int length, String call) throws NativeException {
+        checkOpen();
+        try {
+            if ((int) Native.CONNECT.invokeExact(capture, fd, scratch, length) < 0) {
+                throw Native.failure(call, capture);
+            }
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw Native.impossible(e);
+        }
+    }
+
+    /** {@code getsockname} into the first 28 bytes of {@link #scratch}: a sockaddr_in or sockaddr_in6. */
+    void localName() throws NativeException {
+        checkOpen();
+        try {
+            scratch.set(ValueLayout.JAVA_INT, 32, 28);
+            if ((int) Native.GETSOCKNAME.invokeExact(capture, fd, scratch, scratch.asSlice(32)) < 0) {
+                throw Native.failure("getsockname " + description, capture);
+            }
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw Native.impossible(e);
+        }
+    }
+
     void writeSockaddr4(int address, int port) {
         // struct sockaddr_in { sa_family_t sin_family; in_port_t sin_port; struct in_addr sin_addr; char zero[8]; }
         scratch.set(ValueLayout.JAVA_SHORT, 0, (short) SocketCore.AF_INET);
@@ -120,18 +149,8 @@ final class SocketCore {
 
     /** The port the socket is bound to ({@code getsockname}); works for sockaddr_in and sockaddr_in6 alike. */
     int localPort() throws NativeException {
-        checkOpen();
-        try {
-            scratch.set(ValueLayout.JAVA_INT, 32, 28);
-            if ((int) Native.GETSOCKNAME.invokeExact(capture, fd, scratch, scratch.asSlice(32)) < 0) {
-                throw Native.failure("getsockname " + description, capture);
-            }
-            return Short.toUnsignedInt(scratch.get(MessageBatch.NET_SHORT, 2));
-        } catch (NativeException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw Native.impossible(e);
-        }
+        localName();
+        return Short.toUnsignedInt(scratch.get(MessageBatch.NET_SHORT, 2));
     }
 
     /** recvmmsg into every slot, without waiting: the number of messages received, 0 when none is waiting. */

@@ -23,6 +23,8 @@ public final class UdpSocket implements AutoCloseable {
     private static final int IP_ADD_MEMBERSHIP = 35;
     private static final int IP_DROP_MEMBERSHIP = 36;
     private static final int IP_MULTICAST_ALL = 49;
+    private static final int IP_MULTICAST_IF = 32;
+    private static final int IPV6_MULTICAST_IF = 17;
     private static final int IPV6_V6ONLY = 26;
     private static final int IPV6_JOIN_GROUP = 20;
     private static final int IPV6_LEAVE_GROUP = 21;
@@ -105,6 +107,63 @@ public final class UdpSocket implements AutoCloseable {
         } else {
             bind(0L, 0L, port);
         }
+    }
+
+    /**
+     * Connects to an IPv4 address and port: no packet is sent, but the kernel picks the route, and with it the source
+     * address {@link #localAddress} then tells. A UDP socket can be connected again to another address; this is how
+     * a switch asks the routing table which of its addresses faces a peer, as {@code ip route get} does.
+     */
+    public void connect(int address, int port) throws NativeException {
+        requireFamily(IpFamily.IPV4);
+        Addresses.checkPort(port);
+        core.writeSockaddr4(address, port);
+        core.connect(16, "connect " + core.description + " to " + Addresses.ipv4(address, port));
+    }
+
+    /** Connects to an IPv6 address (first and last 8 bytes) and port; see {@link #connect(int, int)}. */
+    public void connect(long addressHigh, long addressLow, int port) throws NativeException {
+        requireFamily(IpFamily.IPV6);
+        Addresses.checkPort(port);
+        core.writeSockaddr6(addressHigh, addressLow, port);
+        core.connect(28, "connect " + core.description + " to " + Addresses.ipv6(addressHigh, addressLow, port));
+    }
+
+    /**
+     * The interface multicast leaves by ({@code IP_MULTICAST_IF} with an {@code ip_mreqn}, {@code IPV6_MULTICAST_IF}):
+     * with it a group needs no route, for sending and for {@link #connect}.
+     */
+    public void multicastInterface(int interfaceIndex) throws NativeException {
+        if (family == IpFamily.IPV4) {
+            core.scratch.set(ValueLayout.JAVA_LONG, 0, 0L);
+            core.scratch.set(ValueLayout.JAVA_INT, 8, interfaceIndex);
+            core.setOption(
+                    SocketCore.IPPROTO_IP,
+                    IP_MULTICAST_IF,
+                    12,
+                    "setsockopt IP_MULTICAST_IF ifindex " + interfaceIndex + " on " + core.description);
+        } else {
+            core.scratch.set(ValueLayout.JAVA_INT, 0, interfaceIndex);
+            core.setOption(
+                    SocketCore.IPPROTO_IPV6,
+                    IPV6_MULTICAST_IF,
+                    4,
+                    "setsockopt IPV6_MULTICAST_IF ifindex " + interfaceIndex + " on " + core.description);
+        }
+    }
+
+    /** The IPv4 address the socket is bound to, or that the route to its connected peer gave it (0: none yet). */
+    public int localAddress() throws NativeException {
+        requireFamily(IpFamily.IPV4);
+        core.localName();
+        return core.scratch.get(MessageBatch.NET_INT, 4);
+    }
+
+    /** The IPv6 address the socket is bound to or got from its route, as 16 bytes (all zero: none yet). */
+    public byte[] localAddress6() throws NativeException {
+        requireFamily(IpFamily.IPV6);
+        core.localName();
+        return core.scratch.asSlice(8, 16).toArray(ValueLayout.JAVA_BYTE);
     }
 
     /** The port the socket is bound to. */

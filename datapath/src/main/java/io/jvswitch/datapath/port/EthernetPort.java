@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * A port that carries Ethernet frames to and from something outside the switch: a guest VM, a TAP device, a system
- * interface, or (type internal) the host behind the bridge's own port. With a {@code tag}, it is an access port of
+ * interface, or (type internal) the host behind the bridge's own port. A real port ({@code tap}, {@code system}) has a
+ * {@link io.jvswitch.datapath.io.PortDevice} as its sink: {@link io.jvswitch.datapath.io.NativePorts} makes them. With a {@code tag}, it is an access port of
  * that VLAN for NORMAL switching: frames arrive untagged and leave untagged; without one, it is a trunk.
  */
 public final class EthernetPort extends Port {
@@ -15,7 +16,7 @@ public final class EthernetPort extends Port {
     /** An access port of VLAN {@code tag} (1–4094), or a trunk when {@code tag} is 0. */
     public EthernetPort(String name, PortType type, int tag, FrameSink sink) {
         super(name, type, Map.of());
-        if (type != PortType.INTERNAL && type != PortType.SYSTEM) {
+        if (type != PortType.INTERNAL && type != PortType.SYSTEM && type != PortType.TAP) {
             throw new IllegalArgumentException(type + " is not an Ethernet port type");
         }
         if (tag < 0 || tag > 4094) {
@@ -33,6 +34,11 @@ public final class EthernetPort extends Port {
     /** Where this port's frames go from now on (a guest attaching, say). */
     public void attach(FrameSink newSink) {
         this.sink = newSink;
+    }
+
+    /** What the port's frames go to (a real port's device, a lab guest), or null. */
+    public FrameSink sink() {
+        return sink;
     }
 
     /** Sends a frame out of the port. */

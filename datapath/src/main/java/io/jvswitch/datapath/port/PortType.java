@@ -11,8 +11,13 @@ public enum PortType {
     GRE,
     VXLAN,
     GRE_UDP,
-    /** An ordinary Ethernet port: a lab guest, a TAP device, a system interface. */
-    SYSTEM;
+    /**
+     * An ordinary Ethernet port: an existing interface (a veth end, a NIC) attached through an AF_PACKET socket, or a
+     * lab guest. Open vSwitch's type "" (or "system"): {@code ovs-vsctl show} prints no type.
+     */
+    SYSTEM,
+    /** A TAP device the switch creates and owns ({@code type=tap}): the interface lives as long as the port. */
+    TAP;
 
     /** The name {@code ovs-vsctl show} prints as {@code type:}; ordinary ports print none. */
     public String ovsName() {

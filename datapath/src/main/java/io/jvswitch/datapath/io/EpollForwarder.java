@@ -1,0 +1,570 @@
+package io.jvswitch.datapath.io;
+
+import io.jvswitch.datapath.Datapath;
+import io.jvswitch.datapath.PortListener;
+import io.jvswitch.datapath.port.EthernetPort;
+import io.jvswitch.datapath.port.Port;
+import io.jvswitch.netio.Epoll;
+import io.jvswitch.netio.EventFd;
+import io.jvswitch.netio.MessageBatch;
+import io.jvswitch.netio.NativeException;
+import io.jvswitch.netio.NetNamespace;
+import io.jvswitch.wire.PacketBuffer;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The real switch's datapath thread: one platform thread owns the {@link Datapath} and sleeps in {@code epoll_wait}
+ * over every real port's descriptor (TAP devices, packet sockets), the underlay's sockets, and an eventfd that {@link
+ * #submit} signals. When something is readable it receives up to {@value #BATCH} packets from it straight into packet
+ * buffers of the datapath's pool and switches each in place; between batches it runs the submitted tasks (configuration,
+ * flow mods, dumps), and about once a second the datapath's timers (flow expiry, MAC aging).
+ *
+ * <p>The thread can live in a named network namespace: it enters it before opening anything, so the underlay's sockets
+ * and the TAP devices ports create in submitted tasks belong there. Ports added or removed (in submitted tasks) are
+ * watched or forgotten at once; a removed port's device is closed.
+ *
+ * <p>On the forwarding path nothing is allocated per packet, and nothing a packet does stops the thread: a packet whose
+ * switching throws is dropped and counted ({@link IoDrop#PROCESSING_FAILED}), as is everything received while
+ * forwarding is off ({@link IoDrop#FORWARDING_DISABLED}).
+ */
+public final class EpollForwarder implements DatapathThread, PortListener {
+    /** Packets received from one descriptor before the others get their turn. */
+    public static final int BATCH = 32;
+
+    private static final System.Logger LOG = System.getLogger(EpollForwarder.class.getName());
+    private static final long TIMER_INTERVAL_NANOS = 1_000_000_000L;
+    private static final int MAX_EVENTS = 64;
+    private static final long WAKE_TOKEN = 0;
+    /** A descriptor that fails this many times in a row is no longer watched: it would spin the thread. */
+    private static final int FAILURES_BEFORE_GIVING_UP = 1000;
+
+    private final Datapath datapath;
+    private final SocketUnderlay underlay;
+    private final String namespace;
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final Object lifecycle = new Object();
+    private volatile boolean forwarding = true;
+    private volatile boolean stopping;
+
+    // Owned by the thread.
+    private Epoll epoll;
+    private EventFd wake;
+    private MessageBatch batch;
+    private PacketBuffer[] buffers;
+    private Source[] sources = new Source[16];
+    private final Map<PortDevice, Source> portSources = new IdentityHashMap<>();
+    private long processingFailures;
+
+    private EpollForwarder(Datapath datapath, SocketUnderlay underlay, String namespace, String threadName) {
+        this.datapath = datapath;
+        this.underlay = underlay;
+        this.namespace = namespace;
+        this.thread = Thread.ofPlatform().name(threadName).daemon(true).unstarted(this::run);
+    }
+
+    /**
+     * Starts the thread for {@code datapath}: it enters {@code namespace} (null: stay in this process's), opens the
+     * underlay's sockets there (null: no tunnels), watches the ports the datapath already has, and forwards. Returns
+     * once all that is done.
+     *
+     * @throws NativeException when the namespace, a socket or a port's descriptor cannot be set up (nothing is left
+     *     running)
+     */
+    public static EpollForwarder start(Datapath datapath, SocketUnderlay underlay, String namespace, String threadName)
+            throws NativeException {
+        EpollForwarder forwarder = new EpollForwarder(datapath, underlay, namespace, threadName);
+        forwarder.thread.start();
+        try {
+            forwarder.started.get();
+        } catch (InterruptedException e) {
+            forwarder.close();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the datapath thread started", e);
+        } catch (ExecutionException e) {
+            forwarder.close();
+            if (e.getCause() instanceof NativeException cause) {
+                throw cause;
+            }
+            throw new IllegalStateException("the datapath thread failed to start: " + e.getCause(), e.getCause());
+        }
+        return forwarder;
+    }
+
+    @Override
+    public Datapath datapath() {
+        return datapath;
+    }
+
+    /** The underlay, or null when the datapath has no tunnels. */
+    public SocketUnderlay underlay() {
+        return underlay;
+    }
+
+    /** The network namespace the thread runs in, or null for the process's own. */
+    public String namespace() {
+        return namespace;
+    }
+
+    @Override
+    public <T> CompletableFuture<T> submit(Callable<T> task) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Runnable run = () -> {
+            try {
+                result.complete(task.call());
+            } catch (Throwable failure) {
+                result.completeExceptionally(failure);
+            }
+        };
+        synchronized (lifecycle) {
+            if (stopping) {
+                result.completeExceptionally(new IllegalStateException(thread.getName() + " is stopped"));
+                return result;
+            }
+            tasks.add(run);
+        }
+        if (Thread.currentThread() != thread) {
+            try {
+                wake.signal();
+            } catch (NativeException e) {
+                result.completeExceptionally(e);
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public void forwarding(boolean enabled) {
+        this.forwarding = enabled;
+    }
+
+    @Override
+    public boolean forwarding() {
+        return forwarding;
+    }
+
+    /**
+     * Stops the thread after the tasks already submitted; closes the underlay's sockets and every real port's device
+     * (their TAP interfaces disappear). Waits for the thread to end.
+     */
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            if (stopping) {
+                awaitEnd();
+                return;
+            }
+            stopping = true;
+        }
+        EventFd toSignal = wake;
+        if (toSignal != null) {
+            try {
+                toSignal.signal();
+            } catch (NativeException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not wake " + thread.getName() + " to stop it", e);
+            }
+        }
+        awaitEnd();
+    }
+
+    private void awaitEnd() {
+        if (Thread.currentThread() == thread) {
+            return; // a task closing its own thread: the loop ends after it
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- the thread ----
+
+    private void run() {
+        try {
+            if (namespace != null) {
+                NetNamespace.enter(namespace);
+            }
+            epoll = Epoll.open(MAX_EVENTS);
+            wake = EventFd.open();
+            epoll.add(wake.fd(), WAKE_TOKEN);
+            batch = new MessageBatch(BATCH);
+            buffers = new PacketBuffer[BATCH];
+            for (int i = 0; i < BATCH; i++) {
+                buffers[i] = datapath.bufferPool().take();
+                // The receive goes behind the default headroom: room for the outer headers the underlay restores.
+                int headroom = PacketBuffer.DEFAULT_HEADROOM;
+                batch.buffer(
+                        i,
+                        buffers[i].memory(),
+                        headroom,
+                        (int) buffers[i].memory().byteSize() - headroom);
+            }
+            if (underlay != null) {
+                underlay.open(datapath);
+                for (SocketUnderlay.Receiver receiver : underlay.receivers()) {
+                    watch(new UnderlaySource(receiver));
+                }
+            }
+            datapath.addPortListener(this);
+            for (Port port : datapath.ports()) {
+                portAdded(port);
+            }
+        } catch (Throwable e) {
+            started.completeExceptionally(e instanceof UncheckedIOException u ? u.getCause() : e);
+            release();
+            return;
+        }
+        started.complete(null);
+        try {
+            loop();
+        } catch (Throwable e) {
+            // Only a broken epoll or eventfd gets here; packets and tasks cannot.
+            LOG.log(System.Logger.Level.ERROR, thread.getName() + " stopped: " + e, e);
+        } finally {
+            synchronized (lifecycle) {
+                stopping = true;
+            }
+            runTasks();
+            release();
+        }
+    }
+
+    private void loop() throws NativeException {
+        long nextTimers = System.nanoTime() + TIMER_INTERVAL_NANOS;
+        while (!stopping) {
+            long wait = Math.max(0, (nextTimers - System.nanoTime()) / 1_000_000) + 1;
+            int ready = epoll.await((int) Math.min(wait, TIMER_INTERVAL_NANOS / 1_000_000));
+            for (int i = 0; i < ready; i++) {
+                long token = epoll.token(i);
+                if (token == WAKE_TOKEN) {
+                    wake.drain();
+                    runTasks();
+                    continue;
+                }
+                Source source = sources[(int) token];
+                if (source != null) {
+                    poll(source);
+                }
+            }
+            long now = System.nanoTime();
+            if (now - nextTimers >= 0) {
+                nextTimers = now + TIMER_INTERVAL_NANOS;
+                try {
+                    datapath.runTimers();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "the datapath's timers failed", e);
+                }
+            }
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            task.run(); // completes its own future, whatever happens
+        }
+    }
+
+    private void poll(Source source) {
+        try {
+            source.poll();
+            source.failures = 0;
+        } catch (NativeException | RuntimeException e) {
+            datapath.countDrop(IoDrop.RECEIVE_FAILED);
+            if (++source.failures == 1) {
+                LOG.log(System.Logger.Level.WARNING, "receiving from " + source + " failed: " + e.getMessage());
+            }
+            if (source.failures >= FAILURES_BEFORE_GIVING_UP) {
+                LOG.log(System.Logger.Level.ERROR, source + " keeps failing: no longer watched");
+                unwatch(source);
+            }
+        }
+    }
+
+    /** A packet that arrived on a real port, in {@code packet}: switched unless forwarding is off. */
+    private void fromPort(EthernetPort port, PacketBuffer packet) {
+        if (!forwarding) {
+            port.counters().receiveDropped();
+            datapath.countDrop(IoDrop.FORWARDING_DISABLED);
+            return;
+        }
+        try {
+            datapath.receive(port, packet);
+        } catch (RuntimeException e) {
+            processingFailed(e);
+        }
+    }
+
+    /** A tunnel packet, made a whole outer frame in {@code packet}: decapsulated and switched unless forwarding is off. */
+    private void fromUnderlay(PacketBuffer packet) {
+        if (!forwarding) {
+            datapath.countDrop(IoDrop.FORWARDING_DISABLED);
+            return;
+        }
+        try {
+            datapath.receiveFromUnderlay(packet);
+        } catch (RuntimeException e) {
+            processingFailed(e);
+        }
+    }
+
+    private void processingFailed(RuntimeException e) {
+        datapath.countDrop(IoDrop.PROCESSING_FAILED);
+        // The first, then every power of two: a steady failure must not flood the log.
+        if (Long.bitCount(++processingFailures) == 1) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "dropped a packet whose switching failed (" + processingFailures + " so far): " + e,
+                    e);
+        }
+    }
+
+    private void release() {
+        datapath.removePortListener(this);
+        for (Source source : sources) {
+            if (source != null) {
+                unwatch(source);
+            }
+        }
+        if (underlay != null) {
+            underlay.close();
+        }
+        if (buffers != null) {
+            for (PacketBuffer buffer : buffers) {
+                if (buffer != null) {
+                    datapath.bufferPool().give(buffer);
+                }
+            }
+        }
+        if (batch != null) {
+            batch.close();
+        }
+        if (epoll != null) {
+            epoll.close();
+        }
+        synchronized (lifecycle) {
+            if (wake != null) {
+                wake.close();
+            }
+        }
+        // A task submitted after the last runTasks never runs: fail it rather than leave its caller waiting.
+        runTasks();
+    }
+
+    // ---- ports ----
+
+    @Override
+    public void portAdded(Port port) {
+        if (port instanceof EthernetPort ethernet && ethernet.sink() instanceof PortDevice device) {
+            Source source = switch (device) {
+                case TapPortDevice tap -> new TapSource(ethernet, tap);
+                case SystemPortDevice system -> new SystemSource(ethernet, system);
+            };
+            try {
+                watch(source);
+            } catch (NativeException e) {
+                throw new UncheckedIOException(e);
+            }
+            portSources.put(device, source);
+        }
+    }
+
+    @Override
+    public void portRemoved(Port port) {
+        if (port instanceof EthernetPort ethernet && ethernet.sink() instanceof PortDevice device) {
+            Source source = portSources.remove(device);
+            if (source != null) {
+                unwatch(source);
+            }
+        }
+    }
+
+    private void watch(Source source) throws NativeException {
+        int token = 1;
+        while (token < sources.length && sources[token] != null) {
+            token++;
+        }
+        if (token == sources.length) {
+            sources = Arrays.copyOf(sources, sources.length * 2);
+        }
+        epoll.add(source.fd(), token);
+        source.token = token;
+        sources[token] = source;
+    }
+
+    /** Stops watching the source and closes it if it is a port's device (the port owns it, and is going away). */
+    private void unwatch(Source source) {
+        if (sources[source.token] == source) {
+            sources[source.token] = null;
+        }
+        try {
+            epoll.remove(source.fd());
+        } catch (NativeException | RuntimeException e) {
+            // already closed elsewhere: nothing left to watch
+        }
+        source.close();
+    }
+
+    /** The ports this thread watches, by interface name (for tests and {@code show}). */
+    List<String> watchedPorts() {
+        List<String> names = new ArrayList<>();
+        for (PortDevice device : portSources.keySet()) {
+            names.add(device.interfaceName());
+        }
+        return names;
+    }
+
+    /** Something the thread watches: a descriptor and how to receive from it. */
+    private abstract static class Source {
+        int token;
+        int failures;
+
+        abstract int fd();
+
+        /** Receives up to a batch and hands every packet to the datapath. */
+        abstract void poll() throws NativeException;
+
+        abstract void close();
+    }
+
+    private final class TapSource extends Source {
+        private final EthernetPort port;
+        private final TapPortDevice device;
+
+        TapSource(EthernetPort port, TapPortDevice device) {
+            this.port = port;
+            this.device = device;
+        }
+
+        @Override
+        int fd() {
+            return device.fd();
+        }
+
+        @Override
+        void poll() throws NativeException {
+            // A TAP gives one frame per read; one buffer serves them all, each switched before the next is read.
+            PacketBuffer packet = buffers[0];
+            for (int i = 0; i < BATCH; i++) {
+                packet.reset(PacketBuffer.DEFAULT_HEADROOM);
+                int length = device.read(packet);
+                if (length == 0) {
+                    return;
+                }
+                if (length < 0) {
+                    port.counters().receiveDropped();
+                    datapath.countDrop(IoDrop.FRAME_TRUNCATED);
+                    continue;
+                }
+                fromPort(port, packet);
+            }
+        }
+
+        @Override
+        void close() {
+            device.close();
+        }
+
+        @Override
+        public String toString() {
+            return "port " + port.name() + " (" + device + ")";
+        }
+    }
+
+    private final class SystemSource extends Source {
+        private final EthernetPort port;
+        private final SystemPortDevice device;
+
+        SystemSource(EthernetPort port, SystemPortDevice device) {
+            this.port = port;
+            this.device = device;
+        }
+
+        @Override
+        int fd() {
+            return device.fd();
+        }
+
+        @Override
+        void poll() throws NativeException {
+            int count = device.receive(batch);
+            for (int i = 0; i < count; i++) {
+                if (batch.truncated(i)) {
+                    port.counters().receiveDropped();
+                    datapath.countDrop(IoDrop.FRAME_TRUNCATED);
+                    continue;
+                }
+                SystemPortDevice.complete(batch, i);
+                PacketBuffer packet = buffers[i].reset((int) batch.offset(i));
+                packet.length(batch.length(i));
+                fromPort(port, packet);
+            }
+        }
+
+        @Override
+        void close() {
+            device.close();
+        }
+
+        @Override
+        public String toString() {
+            return "port " + port.name() + " (" + device + ")";
+        }
+    }
+
+    private final class UnderlaySource extends Source {
+        private final SocketUnderlay.Receiver receiver;
+
+        UnderlaySource(SocketUnderlay.Receiver receiver) {
+            this.receiver = receiver;
+        }
+
+        @Override
+        int fd() {
+            return receiver.fd();
+        }
+
+        @Override
+        void poll() throws NativeException {
+            int count = receiver.receive(batch);
+            for (int i = 0; i < count; i++) {
+                if (batch.truncated(i)) {
+                    datapath.countDrop(IoDrop.FRAME_TRUNCATED);
+                    continue;
+                }
+                PacketBuffer packet = buffers[i].reset((int) batch.offset(i));
+                packet.length(batch.length(i));
+                receiver.restoreHeaders(batch, i, packet);
+                fromUnderlay(packet);
+            }
+        }
+
+        @Override
+        void close() {
+            // The underlay closes its own sockets.
+        }
+
+        @Override
+        public String toString() {
+            return "underlay " + receiver;
+        }
+    }
+}
