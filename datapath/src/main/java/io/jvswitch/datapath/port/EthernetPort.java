@@ -15,7 +15,7 @@ public final class EthernetPort extends Port {
     /** An access port of VLAN {@code tag} (1–4094), or a trunk when {@code tag} is 0. */
     public EthernetPort(String name, PortType type, int tag, FrameSink sink) {
         super(name, type, Map.of());
-        if (type != PortType.INTERNAL && type != PortType.SYSTEM) {
+        if (type != PortType.INTERNAL && type != PortType.SYSTEM && type != PortType.TAP) {
             throw new IllegalArgumentException(type + " is not an Ethernet port type");
         }
         if (tag < 0 || tag > 4094) {

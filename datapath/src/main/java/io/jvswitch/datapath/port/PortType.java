@@ -11,8 +11,10 @@ public enum PortType {
     GRE,
     VXLAN,
     GRE_UDP,
-    /** An ordinary Ethernet port: a lab guest, a TAP device, a system interface. */
-    SYSTEM;
+    /** An ordinary Ethernet port: a lab guest, a system interface. */
+    SYSTEM,
+    /** An Ethernet port backed by a TAP device the switch opened ({@code type=tap}). */
+    TAP;
 
     /** The name {@code ovs-vsctl show} prints as {@code type:}; ordinary ports print none. */
     public String ovsName() {
