@@ -59,6 +59,11 @@ public final class ConfigStore {
         } catch (NoSuchFileException e) {
             return SwitchDb.empty();
         }
+        if (bytes.length == 0) {
+            // Saves never leave an empty file, so something else truncated it: refuse rather than start empty.
+            throw new IOException(file + ": is empty, not a jvswitch configuration (restore it, or delete it to start"
+                    + " an empty switch)");
+        }
         try {
             return JSON.readValue(bytes, SwitchDb.class);
         } catch (JsonProcessingException e) {
