@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
         name = "diff-flows",
         // The first line is the summary `jvs ofctl --help` lists: it must fit one line there.
         description = {
-            "Show how the flows of two files differ, as ovs-ofctl diff-flows.",
+            "Show how the flows of two files or bridges differ.",
             "",
             "FILE1 and FILE2 may also name bridges of the running switch (a name that is no file). A file holds"
                     + " add-flow lines or a saved dump-flows (counters and ages are ignored). A flow is known by"
