@@ -1,5 +1,9 @@
 package io.jvswitch.app;
 
+import io.jvswitch.app.cli.AgentCommand;
+import io.jvswitch.app.cli.AppctlCommand;
+import io.jvswitch.app.cli.DaemonCommand;
+import io.jvswitch.app.cli.VsctlCommand;
 import io.jvswitch.app.command.DecodeCommand;
 import io.jvswitch.app.command.EncapCommand;
 import io.jvswitch.app.command.OfctlCommand;
@@ -28,6 +32,10 @@ import picocli.CommandLine.Command;
             TraceCommand.class,
             OfctlCommand.class,
             LabCommand.class,
+            DaemonCommand.class,
+            VsctlCommand.class,
+            AppctlCommand.class,
+            AgentCommand.class,
             CommandLine.HelpCommand.class
         },
         commandListHeading = "%nCommands:%n")
@@ -47,6 +55,12 @@ public final class Jvs implements Runnable {
      */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Jvs()).setCaseInsensitiveEnumValuesAllowed(true);
+        // vsctl's words are ovs-vsctl's: '--' joins commands and --may-exist belongs to one, so picocli keeps them.
+        for (String words : new String[] {"vsctl", "appctl"}) {
+            CommandLine sub = commandLine.getSubcommands().get(words);
+            sub.setUnmatchedOptionsArePositionalParams(true);
+            sub.setEndOfOptionsDelimiter(VsctlCommand.NO_END_OF_OPTIONS);
+        }
         commandLine.setParameterExceptionHandler((e, args) -> {
             CommandLine failed = e.getCommandLine();
             PrintWriter err = failed.getErr();

@@ -158,8 +158,9 @@ class DiffFlowsCommandTest {
         List<String> lines = result.outLines();
         assertThat(lines)
                 .containsSubsequence(
-                        "Usage: jvs ofctl diff-flows [-hV] FILE1 FILE2",
-                        "Show how the flows of two files differ, as ovs-ofctl diff-flows.",
+                        "Usage: jvs ofctl diff-flows [-hV] [--control=SOCKET] [--format=FORMAT] FILE1",
+                        "                            FILE2",
+                        "Show how the flows of two files or bridges differ.",
                         "Exit status:",
                         "  0   The files hold the same flows.",
                         "  1   A file cannot be read.",
@@ -175,24 +176,31 @@ class DiffFlowsCommandTest {
         assertThat(result.outLines())
                 .containsExactly(
                         "Usage: jvs ofctl [-hV] [COMMAND]",
-                        "Flow tables, as ovs-ofctl handles them (diff-flows).",
-                        "Commands named and behaving as ovs-ofctl's, on flow files in its syntax.",
+                        "Flow tables of the running switch or of files, as ovs-ofctl.",
+                        "Commands named and behaving as ovs-ofctl's, with flows in its syntax.",
                         "  -h, --help      Show this help message and exit.",
                         "  -V, --version   Print version information and exit.",
                         "",
                         "Commands:",
-                        "  diff-flows  Show how the flows of two files differ, as ovs-ofctl diff-flows.");
+                        "  diff-flows     Show how the flows of two files or bridges differ.",
+                        "  add-flow       Add a flow to a bridge.",
+                        "  add-flows      Add the flows of a file to a bridge.",
+                        "  del-flows      Delete matching flows, or every flow.",
+                        "  dump-flows     Print a bridge's flows.",
+                        "  dump-ports     Print a bridge's port counters.",
+                        "  mod-flows      Change the actions of matching flows.",
+                        "  replace-flows  Make a bridge hold exactly the flows of a file.");
         assertThat(Cli.run("ofctl", "--help").out()).isEqualTo(result.out());
         assertThat(Cli.run("help", "ofctl").out()).isEqualTo(result.out());
     }
 
     @Test
     void anUnknownOfctlCommandNamesTheGroup() {
-        Cli.Result result = Cli.run("ofctl", "dump-flows", "br0");
+        Cli.Result result = Cli.run("ofctl", "dump-tables", "br0");
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.errLines())
                 .containsExactly(
-                        "jvs ofctl: Unmatched arguments from index 1: 'dump-flows', 'br0'",
+                        "jvs ofctl: Unmatched arguments from index 1: 'dump-tables', 'br0'",
                         "Try 'jvs ofctl --help' for more information.");
     }
 }

@@ -20,8 +20,12 @@ class JvsCommandTest {
             "  encap   Show a packet before and after tunnel encapsulation.",
             "  decode  Print the packets of a pcap file layer by layer, tunnels opened.",
             "  trace   Trace a packet through a file of flows, as ofproto/trace shows it.",
-            "  ofctl   Flow tables, as ovs-ofctl handles them (diff-flows).",
+            "  ofctl   Flow tables of the running switch or of files, as ovs-ofctl.",
             "  lab     Run a topology and script of your own in the in-process lab.",
+            "  daemon  Run the switch: its database, its datapath and its control socket.",
+            "  vsctl   Configure bridges and ports of the running switch, as ovs-vsctl.",
+            "  appctl  Ask the running switch, as ovs-appctl: traces, MAC tables, drops.",
+            "  agent   Give the tunnel agent a host's desired state: networks, VMs, peers.",
             "  help    Display help information about the specified command.");
 
     @Test

@@ -1,15 +1,19 @@
 package io.jvswitch.app.command;
 
+import io.jvswitch.app.cli.ControlOptions;
+import io.jvswitch.app.cli.FlowRequests;
 import io.jvswitch.ofproto.table.FlowDiff;
 import io.jvswitch.ofproto.table.FlowMod;
 import io.jvswitch.ofproto.text.FlowParseException;
 import io.jvswitch.ofproto.text.FlowParser;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -22,9 +26,10 @@ import picocli.CommandLine.Spec;
         name = "diff-flows",
         // The first line is the summary `jvs ofctl --help` lists: it must fit one line there.
         description = {
-            "Show how the flows of two files differ, as ovs-ofctl diff-flows.",
+            "Show how the flows of two files or bridges differ.",
             "",
-            "A file holds add-flow lines or a saved dump-flows (counters and ages are ignored). A flow is known by"
+            "FILE1 and FILE2 may also name bridges of the running switch (a name that is no file). A file holds"
+                    + " add-flow lines or a saved dump-flows (counters and ages are ignored). A flow is known by"
                     + " its table, match and priority; two with the same differ when their actions, cookie or"
                     + " timeouts do. Each difference prints as '-' and the flow in FILE1, '+' and the flow in FILE2;"
                     + " nothing prints when the files hold the same flows."
@@ -42,6 +47,9 @@ public final class DiffFlowsCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    ControlOptions control;
 
     @Parameters(index = "0", paramLabel = "FILE1", description = "Flows to compare from ('-' lines).")
     Path first;
@@ -63,7 +71,9 @@ public final class DiffFlowsCommand implements Callable<Integer> {
     }
 
     private List<FlowMod> flows(Path file) throws IOException {
-        List<String> lines = FlowFiles.read(file);
+        // As ovs-ofctl: a name that is no file and no path is a bridge of the running switch.
+        boolean bridge = !Files.exists(file) && file.getNameCount() == 1 && !file.isAbsolute();
+        List<String> lines = bridge ? FlowRequests.lines(control, file.toString()) : FlowFiles.read(file);
         try {
             return FlowParser.parseLines(lines, FlowMod.Command.ADD, file.toString());
         } catch (FlowParseException e) {

@@ -1,5 +1,6 @@
 package io.jvswitch.app.config;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,17 +25,33 @@ public final class ConfigStore {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    /** Where a test can stop a save as a crash would: after the temporary file is written, before the rename. */
+    interface CrashPoint {
+        void beforeRename(Path temporary) throws IOException;
+    }
+
     private final Path file;
+    private final CrashPoint crashPoint;
 
     public ConfigStore(Path file) {
+        this(file, temporary -> {});
+    }
+
+    ConfigStore(Path file, CrashPoint crashPoint) {
         this.file = file.toAbsolutePath();
+        this.crashPoint = crashPoint;
     }
 
     public Path file() {
         return file;
     }
 
-    /** The stored configuration, or a new empty one (not yet written) when the file does not exist. */
+    /**
+     * The stored configuration, or a new empty one (not yet written) when the file does not exist.
+     *
+     * @throws IOException when the file cannot be read or is not a configuration: the message names the file and,
+     *     for bad JSON, the line and column, so that nobody starts a switch over a database it would then overwrite
+     */
     public SwitchDb load() throws IOException {
         byte[] bytes;
         try {
@@ -42,11 +59,29 @@ public final class ConfigStore {
         } catch (NoSuchFileException e) {
             return SwitchDb.empty();
         }
+        if (bytes.length == 0) {
+            // Saves never leave an empty file, so something else truncated it: refuse rather than start empty.
+            throw new IOException(file + ": is empty, not a jvswitch configuration (restore it, or delete it to start"
+                    + " an empty switch)");
+        }
         try {
             return JSON.readValue(bytes, SwitchDb.class);
         } catch (JsonProcessingException e) {
-            throw new IOException(file + ": not a jvswitch configuration: " + e.getOriginalMessage(), e);
+            JsonLocation where = e.getLocation();
+            String position = where == null || where.getLineNr() < 1
+                    ? ""
+                    : "line " + where.getLineNr() + ", column " + where.getColumnNr() + ": ";
+            throw new IOException(
+                    file + ": " + position + "not a jvswitch configuration: " + firstLine(e.getOriginalMessage()), e);
         }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 
     /** Writes {@code db} atomically and durably. */
@@ -59,6 +94,7 @@ public final class ConfigStore {
             channel.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(db)));
             channel.force(true);
         }
+        crashPoint.beforeRename(temporary);
         try {
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

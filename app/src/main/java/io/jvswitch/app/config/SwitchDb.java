@@ -14,9 +14,9 @@ import java.util.UUID;
  *
  * @param uuid the switch's identity, the first line of {@code vsctl show}
  * @param bridges in the order they were added
- * @param agent the tunnel agent's desired state as its YAML/JSON, or null when no agent runs
+ * @param agent the tunnel agent's desired state, or null when no agent runs
  */
-public record SwitchDb(String uuid, List<BridgeConfig> bridges, Map<String, Object> agent) {
+public record SwitchDb(String uuid, List<BridgeConfig> bridges, AgentConfig agent) {
     public SwitchDb {
         Objects.requireNonNull(uuid, "uuid");
         bridges = List.copyOf(bridges);
@@ -66,8 +66,20 @@ public record SwitchDb(String uuid, List<BridgeConfig> bridges, Map<String, Obje
                 uuid, bridges.stream().filter(b -> !b.name().equals(name)).toList(), agent);
     }
 
-    public SwitchDb withAgent(Map<String, Object> agentState) {
-        return new SwitchDb(uuid, bridges, agentState);
+    public SwitchDb withAgent(AgentConfig agentConfig) {
+        return new SwitchDb(uuid, bridges, agentConfig);
+    }
+
+    /**
+     * What the tunnel agent was told: the host's desired state as the host file gave it (its YAML as a JSON tree,
+     * re-read on every start), and the cookie of the agent's flows, kept so that a restarted agent recognises the
+     * flows it installed.
+     */
+    public record AgentConfig(long cookie, Map<String, Object> host) {
+        public AgentConfig {
+            Objects.requireNonNull(host, "host");
+            host = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(host));
+        }
     }
 
     /**
@@ -75,6 +87,9 @@ public record SwitchDb(String uuid, List<BridgeConfig> bridges, Map<String, Obje
      * as Open vSwitch's flow-restore-wait does).
      */
     public record BridgeConfig(String name, String failMode, List<PortConfig> ports, List<String> flows) {
+        /** The flow table of a new bridge, as Open vSwitch gives one: everything to NORMAL. */
+        public static final List<String> DEFAULT_FLOWS = List.of("priority=0 actions=NORMAL");
+
         public BridgeConfig {
             Objects.requireNonNull(name, "name");
             ports = List.copyOf(ports);
@@ -82,7 +97,7 @@ public record SwitchDb(String uuid, List<BridgeConfig> bridges, Map<String, Obje
         }
 
         public static BridgeConfig named(String name) {
-            return new BridgeConfig(name, null, List.of(), List.of());
+            return new BridgeConfig(name, null, List.of(), DEFAULT_FLOWS);
         }
 
         public PortConfig port(String portName) {

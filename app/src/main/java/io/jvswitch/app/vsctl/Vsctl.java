@@ -419,7 +419,7 @@ public final class Vsctl {
     }
 
     /** Checks a finished transaction: every port's type and options must make sense together. */
-    static void validate(SwitchDb db) {
+    public static void validate(SwitchDb db) {
         for (BridgeConfig bridge : db.bridges()) {
             for (PortConfig port : bridge.ports()) {
                 String type = port.type();

@@ -119,6 +119,6 @@ class VsctlTest {
         assertThat(new ConfigStore(dir.resolve("conf.db")).load()).isEqualTo(db);
         Files.writeString(dir.resolve("bad.db"), "{\"bridges\": 3}");
         assertThatThrownBy(() -> new ConfigStore(dir.resolve("bad.db")).load())
-                .hasMessageStartingWith(dir.resolve("bad.db") + ": not a jvswitch configuration:");
+                .hasMessageStartingWith(dir.resolve("bad.db") + ": line 1, column 13: not a jvswitch configuration:");
     }
 }

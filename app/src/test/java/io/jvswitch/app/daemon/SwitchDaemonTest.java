@@ -1,0 +1,165 @@
+package io.jvswitch.app.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jvswitch.app.config.ConfigStore;
+import io.jvswitch.app.daemon.SwitchDaemon.Format;
+import io.jvswitch.datapath.Datapath;
+import io.jvswitch.datapath.io.DatapathThread;
+import io.jvswitch.datapath.show.DumpFlows;
+import io.jvswitch.ofproto.table.FlowMod;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The daemon's start order and what it keeps across a restart in the same process. */
+class SwitchDaemonTest {
+    @TempDir
+    Path dir;
+
+    /** A runtime whose thread notes each forwarding change, and what br0's flows were at that moment. */
+    private static final class RecordingRuntime implements DatapathRuntime {
+        final List<String> events = new ArrayList<>();
+        final InMemoryDevicePorts devices = new InMemoryDevicePorts();
+
+        @Override
+        public String name() {
+            return "recording";
+        }
+
+        @Override
+        public DevicePorts devicePorts() {
+            return devices;
+        }
+
+        @Override
+        public DatapathThread start(InstantSource clock) throws IOException {
+            DatapathThread inner = DatapathRuntimes.named("inline").start(clock);
+            return new DatapathThread() {
+                @Override
+                public Datapath datapath() {
+                    return inner.datapath();
+                }
+
+                @Override
+                public <T> CompletableFuture<T> submit(Callable<T> task) {
+                    return inner.submit(task);
+                }
+
+                @Override
+                public void forwarding(boolean enabled) {
+                    var bridge = inner.datapath().bridge("br0");
+                    String flows = bridge == null
+                            ? "no br0"
+                            : DumpFlows.render(bridge).lines().count() - 1 + " flows";
+                    events.add("forwarding " + (enabled ? "on" : "off") + " with " + flows);
+                    inner.forwarding(enabled);
+                }
+
+                @Override
+                public boolean forwarding() {
+                    return inner.forwarding();
+                }
+
+                @Override
+                public void close() {
+                    inner.close();
+                }
+            };
+        }
+    }
+
+    @Test
+    void flowsAreRestoredBeforeForwardingStarts() throws Exception {
+        Path db = dir.resolve("conf.db");
+        RecordingRuntime first = new RecordingRuntime();
+        try (SwitchDaemon daemon = SwitchDaemon.start(new ConfigStore(db), first, line -> {})) {
+            daemon.vsctl(
+                    List.of(
+                            "add-br",
+                            "br0",
+                            "--",
+                            "add-port",
+                            "br0",
+                            "tap0",
+                            "--",
+                            "set",
+                            "interface",
+                            "tap0",
+                            "type=tap"),
+                    Format.TEXT);
+            daemon.modifyFlows("br0", FlowMod.Command.ADD, List.of("priority=5,in_port=1,actions=drop"), "flow");
+            daemon.modifyFlows("br0", FlowMod.Command.ADD, List.of("table=1,priority=5,actions=drop"), "flow");
+        }
+        assertThat(first.events).containsExactly("forwarding off with no br0", "forwarding on with no br0");
+        RecordingRuntime second = new RecordingRuntime();
+        List<String> log = new ArrayList<>();
+        try (SwitchDaemon daemon = SwitchDaemon.start(new ConfigStore(db), second, log::add)) {
+            assertThat(second.events).containsExactly("forwarding off with no br0", "forwarding on with 3 flows");
+            assertThat(second.devices.openDevices()).containsExactly("tap0");
+            assertThat(log)
+                    .containsExactly(
+                            "restored 1 bridges, 1 ports and 3 flows from " + db.toAbsolutePath(), "forwarding on");
+            daemon.vsctl(List.of("del-port", "tap0"), Format.TEXT);
+            assertThat(second.devices.openDevices()).isEmpty();
+        }
+    }
+
+    @Test
+    void aDatabaseThatFailsItsChecksIsRefusedAndKept() throws IOException {
+        Path db = dir.resolve("conf.db");
+        String text = """
+                {"uuid": "6f9619ff-8b86-d011-b42d-00cf4fc964ff", "bridges": [{"name": "br0", "failMode": null,
+                 "ports": [{"name": "vx", "type": "vxlan", "options": {"remote_ip": "nowhere"}, "tag": 0}],
+                 "flows": []}], "agent": null}
+                """;
+        Files.writeString(db, text);
+        assertThatThrownBy(() -> SwitchDaemon.start(new ConfigStore(db), new RecordingRuntime(), line -> {}))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith(db.toAbsolutePath() + ": not a valid jvswitch configuration: vx: ");
+        assertThat(Files.readString(db)).isEqualTo(text);
+    }
+
+    @Test
+    void aTransactionTheDatapathRefusesIsUndoneWhole() throws Exception {
+        try (SwitchDaemon daemon =
+                SwitchDaemon.start(new ConfigStore(dir.resolve("conf.db")), new RecordingRuntime(), line -> {})) {
+            daemon.vsctl(List.of("add-br", "br0"), Format.TEXT);
+            String before = daemon.vsctl(List.of("show"), Format.TEXT);
+            // A patch port whose peer names itself passes vsctl's checks; a device the runtime cannot open does not.
+            DaemonException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    DaemonException.class,
+                    () -> daemon.vsctl(
+                            List.of(
+                                    "add-port",
+                                    "br0",
+                                    "p1",
+                                    "--",
+                                    "set",
+                                    "interface",
+                                    "p1",
+                                    "type=patch",
+                                    "options:peer=p2",
+                                    "--",
+                                    "add-port",
+                                    "br0",
+                                    "eth9",
+                                    "--",
+                                    "set",
+                                    "interface",
+                                    "eth9",
+                                    "type=bogus"),
+                            Format.TEXT));
+            assertThat(refused).hasMessageContaining("type=bogus: unknown interface type");
+            assertThat(daemon.vsctl(List.of("show"), Format.TEXT)).isEqualTo(before);
+        }
+    }
+}
