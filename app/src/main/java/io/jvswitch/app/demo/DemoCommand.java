@@ -2,6 +2,8 @@ package io.jvswitch.app.demo;
 
 import io.jvswitch.agent.Layout;
 import io.jvswitch.app.command.CliErrors;
+import io.jvswitch.app.demo.netns.NetnsDemo;
+import io.jvswitch.app.demo.netns.NetnsLab;
 import io.jvswitch.datapath.cache.FlowCache;
 import io.jvswitch.datapath.show.DumpFlows;
 import io.jvswitch.lab.Lab;
@@ -48,6 +50,15 @@ import picocli.CommandLine.Spec;
             "  vxlan            VXLAN tunnels, VNI 5000",
             "  vxlan-multicast  VXLAN with the VTEPs in multicast group 239.1.1.1: floods go once, to the group",
             "  l3-gre           the tutorial's first example: routers RA and RB joined by an L3 GRE tunnel",
+            "",
+            "With --netns (root and iproute2 needed), the same network runs on real kernels instead: an underlay"
+                    + " namespace with a Linux bridge, hypervisor namespaces host1, host2, host3 on 198.18.0.1/.2/.3"
+                    + " (veth eth0 each), one jvs daemon process in each, configured by the tunnel agent from a host"
+                    + " file; VM1 and VM2 are namespaces holding the TAP devices their daemons made (the VM's MAC, MTU"
+                    + " 1458 for GRE, 1450 for VXLAN). The real ping runs in VM1's namespace, its output shown as it"
+                    + " comes; then host1's vsctl show and ofctl dump-flows br-tun from its daemon. The namespaces are"
+                    + " named jvd<pid>-ROLE and, with the daemons and their files, removed at the end and on Ctrl-C."
+                    + " Nothing is added to the machine's own network namespace.",
             ""
         },
         mixinStandardHelpOptions = true,
@@ -84,6 +95,12 @@ public final class DemoCommand implements Callable<Integer> {
     Path pcapDirectory;
 
     @Option(
+            names = "--netns",
+            description = "Run on real network namespaces and jvs daemon processes (needs root; gre, vxlan or"
+                    + " vxlan-multicast).")
+    boolean netns;
+
+    @Option(
             names = {"-c", "--count"},
             paramLabel = "N",
             defaultValue = "3",
@@ -107,6 +124,21 @@ public final class DemoCommand implements Callable<Integer> {
             throw CliErrors.usage(spec, "--count: " + count + " is not between 1 and 1000");
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (netns) {
+            NetnsLab.Kind netnsKind = NetnsLab.Kind.parse(kind);
+            if (netnsKind == null) {
+                throw CliErrors.usage(spec, "--netns: runs gre, vxlan or vxlan-multicast, not " + kind);
+            }
+            if (pcapDirectory != null) {
+                throw CliErrors.usage(spec, "--pcap: not with --netns (capture in the namespaces with tcpdump)");
+            }
+            try {
+                return NetnsDemo.run(out, netnsKind, layout, count);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
         if (kind.equals("l3-gre")) {
             try {
                 return L3GreDemo.run(out, pcapDirectory);
