@@ -66,6 +66,7 @@ public final class TunnelAgent {
     private final long cookie;
     private final LocalVlans vlans = new LocalVlans();
     private final Map<String, EthernetPort> vmPorts = new LinkedHashMap<>();
+    private final VmPorts vmPortSource;
     private final Map<Endpoint, TunnelPort> tunnels = new LinkedHashMap<>();
     private final Map<FlowDiff.Key, FlowMod> installed = new HashMap<>();
     private HostState state;
@@ -89,9 +90,15 @@ public final class TunnelAgent {
      *     random one, its {@code agent_uuid_stamp}); the tutorial layout always uses 0
      */
     public TunnelAgent(Datapath datapath, UUID systemId, long cookie) {
+        this(datapath, systemId, cookie, VmPorts.PLAIN);
+    }
+
+    /** @param vmPorts where VM ports come from: plain ones (the lab), or TAP devices (a real host) */
+    public TunnelAgent(Datapath datapath, UUID systemId, long cookie, VmPorts vmPorts) {
         this.datapath = Objects.requireNonNull(datapath);
         this.systemId = Objects.requireNonNull(systemId);
         this.cookie = cookie;
+        this.vmPortSource = Objects.requireNonNull(vmPorts);
     }
 
     private static long randomCookie() {
@@ -179,7 +186,9 @@ public final class TunnelAgent {
         // New VM ports, then new tunnels, in the state's order: the bridges number them as they come.
         for (Vm vm : desired.vms()) {
             if (!vmPorts.containsKey(vm.name())) {
-                EthernetPort port = new EthernetPort(vm.name(), PortType.SYSTEM, vlanPlan.get(vm.network()), null);
+                int mtu = desired.underlayMtu()
+                        - desired.network(vm.network()).type().overhead(desired.ipv6());
+                EthernetPort port = vmPortSource.open(vm, vlanPlan.get(vm.network()), mtu);
                 brInt.addPort(port);
                 vmPorts.put(vm.name(), port);
                 added.add(vm.name());
@@ -336,7 +345,8 @@ public final class TunnelAgent {
         if (existingInt != null) {
             brInt = existingInt;
             for (Vm vm : desired.vms()) {
-                if (brInt.port(vm.name()) instanceof EthernetPort port && port.type() == PortType.SYSTEM) {
+                if (brInt.port(vm.name()) instanceof EthernetPort port
+                        && (port.type() == PortType.SYSTEM || port.type() == PortType.TAP)) {
                     vmPorts.put(vm.name(), port);
                     vlans.restore(vm.network(), port.tag()); // as Neutron keeps the VLANs its ports are tagged with
                 }

@@ -44,15 +44,23 @@ public final class DaemonCommand implements Callable<Integer> {
             names = "--datapath",
             paramLabel = "NAME",
             defaultValue = DatapathRuntimes.DEFAULT,
-            description = "What runs the datapath: inline (no packet I/O) or memory (tap and system ports in memory,"
-                    + " for tests). Default: ${DEFAULT-VALUE}.")
+            description = "What runs the datapath: epoll (the real switch: TAP devices, system interfaces, tunnels on"
+                    + " UDP and raw IP sockets; needs root), inline (no packet I/O) or memory (tap and system ports in"
+                    + " memory, for tests). Default: ${DEFAULT-VALUE}.")
     String datapath;
+
+    @Option(
+            names = "--underlay-interface",
+            paramLabel = "DEV",
+            description = "The underlay interface: VXLAN multicast groups (remote_ip=239.x.x.x) are joined and sent"
+                    + " on it. Only with --datapath epoll.")
+    String underlayInterface;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
         DatapathRuntime runtime;
         try {
-            runtime = DatapathRuntimes.named(datapath);
+            runtime = DatapathRuntimes.named(datapath, underlayInterface);
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--datapath: " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.jvswitch.app.daemon;
 
+import io.jvswitch.agent.VmPorts;
 import io.jvswitch.datapath.io.DatapathThread;
 import java.io.IOException;
 import java.time.InstantSource;
@@ -23,4 +24,9 @@ public interface DatapathRuntime {
 
     /** How tap and system ports are opened. */
     DevicePorts devicePorts();
+
+    /** Where the tunnel agent's VM ports come from: plain ports unless the runtime has real devices. */
+    default VmPorts vmPorts() {
+        return VmPorts.PLAIN;
+    }
 }

@@ -8,13 +8,13 @@ import java.util.List;
  */
 public final class DatapathRuntimes {
     /** The runtime a daemon uses when none is named. */
-    public static final String DEFAULT = "inline";
+    public static final String DEFAULT = "epoll";
 
     private DatapathRuntimes() {}
 
     /** The names {@link #named} knows, for help and error messages. */
     public static List<String> names() {
-        return List.of("inline", "memory");
+        return List.of("epoll", "inline", "memory");
     }
 
     /**
@@ -23,7 +23,23 @@ public final class DatapathRuntimes {
      * @throws IllegalArgumentException naming the runtimes there are
      */
     public static DatapathRuntime named(String name) {
+        return named(name, null);
+    }
+
+    /**
+     * A new runtime of that name; {@code underlayInterface} (may be null) is where the epoll runtime joins multicast
+     * groups.
+     *
+     * @throws IllegalArgumentException naming the runtimes there are, or when an underlay interface is given to a
+     *     runtime without an underlay
+     */
+    public static DatapathRuntime named(String name, String underlayInterface) {
+        if (underlayInterface != null && !name.equals("epoll")) {
+            throw new IllegalArgumentException(
+                    "the " + name + " datapath has no underlay; --underlay-interface needs --datapath epoll");
+        }
         return switch (name) {
+            case "epoll" -> new EpollRuntime(underlayInterface);
             case "inline" ->
                 new InlineRuntime(
                         name,

@@ -143,7 +143,7 @@ public final class SwitchDaemon implements AutoCloseable {
             try {
                 HostState state = HostFile.state(JSON.valueToTree(db.agent().host()), "agent");
                 agent = new TunnelAgent(
-                        datapath(), UUID.fromString(db.uuid()), db.agent().cookie());
+                        datapath(), UUID.fromString(db.uuid()), db.agent().cookie(), runtime.vmPorts());
                 onDatapath(() -> agent.apply(state));
             } catch (DaemonException e) {
                 throw new IOException(store.file() + ": the tunnel agent's state cannot be applied: " + e.getMessage());
@@ -473,7 +473,7 @@ public final class SwitchDaemon implements AutoCloseable {
         SwitchDb next = db.withAgent(new AgentConfig(cookie, tree));
         boolean fresh = agent == null;
         if (fresh) {
-            agent = new TunnelAgent(datapath(), UUID.fromString(db.uuid()), cookie);
+            agent = new TunnelAgent(datapath(), UUID.fromString(db.uuid()), cookie, runtime.vmPorts());
         }
         HostState previous = agent.state();
         Changes changes;
