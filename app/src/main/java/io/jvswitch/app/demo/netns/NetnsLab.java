@@ -411,14 +411,16 @@ public final class NetnsLab implements AutoCloseable {
      * returns ping's exit status (0: replies came).
      */
     public int ping(String vm, Consumer<String> lines, String... args) throws IOException, InterruptedException {
-        Process process = startPing(vm, lines, args);
+        Running running = launchPing(vm, lines, args);
         try {
-            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            if (!running.process().waitFor(120, TimeUnit.SECONDS)) {
                 throw new IOException("ping in " + vm + " did not end within 120 s");
             }
-            return process.exitValue();
+            // Its last lines (the statistics) are read after it exits: the caller gets them all.
+            running.reader().join(10_000);
+            return running.process().exitValue();
         } finally {
-            stopProgram(process);
+            stopProgram(running.process());
         }
     }
 
@@ -427,6 +429,12 @@ public final class NetnsLab implements AutoCloseable {
      * thread of its own); {@link #close} kills it if the caller does not.
      */
     public Process startPing(String vm, Consumer<String> lines, String... args) throws IOException {
+        return launchPing(vm, lines, args).process();
+    }
+
+    private record Running(Process process, Thread reader) {}
+
+    private Running launchPing(String vm, Consumer<String> lines, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of("ping"));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(
@@ -440,7 +448,7 @@ public final class NetnsLab implements AutoCloseable {
                 throw new IOException("stopping");
             }
         }
-        Thread.ofPlatform().daemon().name("ping-" + vm).start(() -> {
+        Thread reader = Thread.ofPlatform().daemon().name("ping-" + vm).start(() -> {
             try (BufferedReader out = process.inputReader(StandardCharsets.UTF_8)) {
                 for (String line; (line = out.readLine()) != null; ) {
                     lines.accept(line);
@@ -449,7 +457,7 @@ public final class NetnsLab implements AutoCloseable {
                 // The process was killed: its output ends here.
             }
         });
-        return process;
+        return new Running(process, reader);
     }
 
     /** Stops a program started here: SIGTERM, then SIGKILL if it lingers. */
