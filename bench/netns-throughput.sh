@@ -124,7 +124,9 @@ jvswitch() {
   local hv=$tag-$kind-hv$n vm=$tag-$kind-vm$n
   local control=$work/$kind-hv$n.ctl
   hypervisor "$kind" "$n" "$local_ip"
-  in_ns "$hv" "$jvs" daemon --db "$work/$kind-hv$n.db" --control "$control" > "$work/$kind-hv$n.log" 2>&1 &
+  # Started directly (not through a function, which would fork a subshell): ip netns exec and ./jvs both exec, so $!
+  # is the daemon's own PID, the one cleanup must end.
+  ip netns exec "$hv" "$jvs" daemon --db "$work/$kind-hv$n.db" --control "$control" > "$work/$kind-hv$n.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 100); do [ -S "$control" ] && break; sleep 0.1; done
   [ -S "$control" ] || { echo "netns-throughput: the daemon in $hv did not start:" >&2; cat "$work/$kind-hv$n.log" >&2; exit 1; }

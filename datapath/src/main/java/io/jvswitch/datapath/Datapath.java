@@ -21,9 +21,7 @@ import io.jvswitch.wire.PacketBuffer;
 import io.jvswitch.wire.overlay.Gre;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -302,9 +300,6 @@ public final class Datapath {
      * {@link #demultiplexedOtherPacketType} says whether a port of the other packet type would have.
      */
     private TunnelPort demultiplex(boolean l3) {
-        InetAddress source = address(tunnel, true);
-        InetAddress destination = address(tunnel, false);
-        boolean keyPresent = tunnel.has(TunnelMetadata.FLAG_KEY);
         TunnelPort best = null;
         demultiplexedOtherPacketType = false;
         for (TunnelPort port : tunnelPorts) {
@@ -315,7 +310,7 @@ public final class Datapath {
             if (config.type().overUdp() && config.destinationPort() != tunnel.destinationPort()) {
                 continue;
             }
-            if (!port.accepts(source, destination, tunnel.key(), keyPresent)) {
+            if (!port.accepts(tunnel)) {
                 continue;
             }
             if (port.carriesIp() != l3) {
@@ -325,25 +320,6 @@ public final class Datapath {
             }
         }
         return best;
-    }
-
-    private static InetAddress address(TunnelMetadata metadata, boolean source) {
-        try {
-            if (metadata.ipVersion() == 4) {
-                int value = source ? metadata.sourceV4() : metadata.destinationV4();
-                return Inet4Address.getByAddress(
-                        new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value});
-            }
-            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
-            if (source) {
-                bytes.putLong(metadata.sourceHigh()).putLong(metadata.sourceLow());
-            } else {
-                bytes.putLong(metadata.destinationHigh()).putLong(metadata.destinationLow());
-            }
-            return InetAddress.getByAddress(bytes.array());
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e); // 4 or 16 bytes are always an address
-        }
     }
 
     private void process(Bridge bridge, PacketBuffer packet) {

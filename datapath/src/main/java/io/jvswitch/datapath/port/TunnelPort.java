@@ -3,6 +3,7 @@ package io.jvswitch.datapath.port;
 import io.jvswitch.datapath.Underlay;
 import io.jvswitch.tunnel.TunnelConfig;
 import io.jvswitch.tunnel.TunnelKey;
+import io.jvswitch.tunnel.TunnelMetadata;
 import io.jvswitch.tunnel.TunnelType;
 import io.jvswitch.tunnel.encap.Encapsulator;
 import io.jvswitch.tunnel.encap.HeaderTemplate;
@@ -27,9 +28,17 @@ public final class TunnelPort extends Port {
     private final AtomicInteger sequence = new AtomicInteger();
     private final Map<InetAddress, Encapsulator> encapsulators = new HashMap<>();
 
+    /** The addresses receive compares: null when any will do (no local_ip; remote_ip=flow or a group). */
+    private final OuterAddress remote;
+
+    private final OuterAddress local;
+
     public TunnelPort(String name, TunnelConfig config) {
         super(name, typeOf(config.type()), config.options());
         this.config = config;
+        InetAddress remoteIp = config.remoteIp();
+        this.remote = remoteIp == null || remoteIp.isMulticastAddress() ? null : OuterAddress.of(remoteIp);
+        this.local = config.localIp() == null ? null : OuterAddress.of(config.localIp());
     }
 
     private static PortType typeOf(TunnelType type) {
@@ -109,26 +118,24 @@ public final class TunnelPort extends Port {
     }
 
     /**
-     * True when a packet decapsulated with these outer addresses and key belongs to this port, as Open vSwitch
-     * demultiplexes: the remote matches (or is {@code flow}, or a group), the local address matches (or is unset), and
-     * the key is accepted ({@code in_key=flow} takes any; a fixed key must be equal; no key means key 0).
+     * True when a packet decapsulated with this metadata belongs to this port, as Open vSwitch demultiplexes: the
+     * remote matches the outer source (or is {@code flow}, or a group), the local address matches the outer
+     * destination (or is unset, or the packet went to a group), and the key is accepted ({@code in_key=flow} takes
+     * any; a fixed key must be equal; no key means key 0). Compares numbers only: it runs for every tunnel packet.
      */
-    public boolean accepts(InetAddress outerSource, InetAddress outerDestination, long key, boolean keyPresent) {
-        InetAddress remote = config.remoteIp();
-        if (remote != null && !remote.isMulticastAddress() && !remote.equals(outerSource)) {
+    public boolean accepts(TunnelMetadata outer) {
+        if (remote != null && !remote.isSourceOf(outer)) {
             return false;
         }
-        if (config.localIp() != null
-                && outerDestination != null
-                && !outerDestination.isMulticastAddress()
-                && !config.localIp().equals(outerDestination)) {
+        if (local != null && !OuterAddress.destinationIsMulticast(outer) && !local.isDestinationOf(outer)) {
             return false;
         }
+        boolean keyPresent = outer.has(TunnelMetadata.FLAG_KEY);
         TunnelKey inKey = config.inKey();
         return switch (inKey.kind()) {
             case FLOW -> true;
-            case FIXED -> keyPresent && key == inKey.value();
-            case NONE -> !keyPresent || key == 0;
+            case FIXED -> keyPresent && outer.key() == inKey.value();
+            case NONE -> !keyPresent || outer.key() == 0;
         };
     }
 
