@@ -635,6 +635,12 @@ public final class NetnsLab implements AutoCloseable {
             } catch (java.util.concurrent.ExecutionException e) {
                 throw new IOException(e.getCause());
             }
+            synchronized (NetnsLab.this) {
+                if (closed) {
+                    // Ctrl-C: the shutdown hook stopped everything while this daemon was starting.
+                    throw new IOException("stopped before " + host + "'s daemon was ready");
+                }
+            }
             if (at == null) {
                 throw new IOException(host + "'s daemon did not start (" + (started.isAlive() ? "silent" : "exited")
                         + "); it printed:\n" + output);
