@@ -30,6 +30,14 @@ final class Native {
     static final MethodHandle CLOSE = function("close", FunctionDescriptor.of(INT, INT));
     static final MethodHandle READ = function("read", FunctionDescriptor.of(LONG, INT, POINTER, LONG));
     static final MethodHandle WRITE = function("write", FunctionDescriptor.of(LONG, INT, POINTER, LONG));
+    /**
+     * read and write with the buffer as a raw address: a packet's place inside a pooled buffer is an address plus an
+     * offset, and slicing a segment for every packet would allocate on the hot path. The caller checks the bounds and
+     * keeps the memory alive.
+     */
+    static final MethodHandle READ_AT = function("read", FunctionDescriptor.of(LONG, INT, LONG, LONG));
+
+    static final MethodHandle WRITE_AT = function("write", FunctionDescriptor.of(LONG, INT, LONG, LONG));
     /** ioctl(fd, request, pointer): variadic in C, its third argument is the variadic one. */
     static final MethodHandle IOCTL = variadic("ioctl", FunctionDescriptor.of(INT, INT, LONG, POINTER), 2);
 

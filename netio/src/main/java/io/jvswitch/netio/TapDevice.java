@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /**
  * A TAP device ({@code IFF_TAP | IFF_NO_PI}): each read is one Ethernet frame the kernel sent out of the interface,
@@ -72,7 +73,8 @@ public final class TapDevice implements AutoCloseable {
     public int read(MemorySegment buffer, long offset, int capacity) throws NativeException {
         requireNative(buffer);
         try {
-            long n = (long) Native.READ.invokeExact(capture, fd, buffer.asSlice(offset, capacity), (long) capacity);
+            Objects.checkFromIndexSize(offset, capacity, buffer.byteSize());
+            long n = (long) Native.READ_AT.invokeExact(capture, fd, buffer.address() + offset, (long) capacity);
             if (n < 0) {
                 int errno = Native.errno(capture);
                 if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
@@ -92,7 +94,8 @@ public final class TapDevice implements AutoCloseable {
     public void write(MemorySegment buffer, long offset, int length) throws NativeException {
         requireNative(buffer);
         try {
-            long n = (long) Native.WRITE.invokeExact(capture, fd, buffer.asSlice(offset, length), (long) length);
+            Objects.checkFromIndexSize(offset, length, buffer.byteSize());
+            long n = (long) Native.WRITE_AT.invokeExact(capture, fd, buffer.address() + offset, (long) length);
             if (n < 0) {
                 throw Native.failure("write " + name, capture);
             }
