@@ -107,6 +107,7 @@ class RealOverlayTest {
 
         assertThat(TwoHypervisors.ping(hosts.vm1, "10.0.0.2")).contains("3 received");
         assertThat(TwoHypervisors.ping(hosts.vm2, "10.0.0.1")).contains("3 received");
+        tcpBothWays();
         took("jvswitch <-> kernel vxlan, unicast");
     }
 
@@ -121,7 +122,18 @@ class RealOverlayTest {
         assertThat(TwoHypervisors.ping(hosts.vm1, "10.0.0.2")).contains("3 received");
         assertThat(TwoHypervisors.ping(hosts.vm2, "10.0.0.1")).contains("3 received");
         assertThat(hv1.underlay().groups()).extracting(a -> a.getHostAddress()).containsExactly("239.1.1.1");
+        tcpBothWays();
         took("jvswitch <-> kernel vxlan, multicast group");
+    }
+
+    /** 16 MiB each way over TCP, checked by SHA-256: the kernel's VXLAN and jvswitch carry real traffic, not pings. */
+    private void tcpBothWays() throws Exception {
+        TcpTransfer there = TcpTransfer.send(hosts.vm1.name, hosts.vm2.name, "10.0.0.2", 5001, 16);
+        TcpTransfer back = TcpTransfer.send(hosts.vm2.name, hosts.vm1.name, "10.0.0.1", 5002, 16);
+        for (TcpTransfer transfer : new TcpTransfer[] {there, back}) {
+            assertThat(transfer.bytes()).isEqualTo(16L << 20);
+            assertThat(transfer.receivedSha256()).isEqualTo(transfer.sentSha256());
+        }
     }
 
     @Test

@@ -162,6 +162,10 @@ final class TwoHypervisors implements AutoCloseable {
                     "link", "add", "vx0", "type", "vxlan", "id", "5000", "group", group, "dev", UNDERLAY2, "dstport",
                     "4789");
         }
+        // A veth has checksum offload, so the kernel's VXLAN would leave the inner TCP checksum partial (for hardware
+        // that is not there) and a receiver off the wire would see it wrong: on a real NIC the hardware finishes it.
+        // Turning tx offload off makes hv2's kernel finish checksums in software, as a wire needs.
+        hv2.exec("ethtool", "-K", UNDERLAY2, "tx", "off");
         hv2.ip("link", "set", "vx0", "mtu", "1400");
         hv2.ip("link", "add", "br0", "type", "bridge");
         hv2.ip("link", "add", "vm2port", "type", "veth", "peer", "name", "eth0", "netns", vm2.name);
