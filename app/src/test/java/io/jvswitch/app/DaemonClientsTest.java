@@ -104,6 +104,10 @@ class DaemonClientsTest {
                 .isEqualTo("name                : \"gre-1\"\n"
                         + "options             : {key=flow, remote_ip=\"198.18.0.2\"}\n"
                         + "type                : gre\n");
+        assertThat(ok("vsctl", "list", "bridge", "br-tun").out())
+                .isEqualTo("fail_mode           : []\n"
+                        + "name                : br-tun\n"
+                        + "ports               : [br-tun, \"gre-1\", patch-int]\n");
         assertThat(ok("vsctl", "--may-exist", "add-br", "br-tun").out()).isEmpty();
         assertThat(ok("vsctl", "--format", "json", "show").out()).contains("\"name\" : \"gre-1\"");
     }

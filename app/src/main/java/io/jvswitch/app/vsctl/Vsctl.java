@@ -388,6 +388,10 @@ public final class Vsctl {
     private static void list(SwitchDb db, List<String> operands, StringBuilder output) {
         expect("list", operands, 1, 2, "TABLE [RECORD]");
         String table = operands.getFirst().toLowerCase(Locale.ROOT);
+        if (table.equals("bridge")) {
+            listBridges(db, operands, output);
+            return;
+        }
         List<PortConfig> ports = new ArrayList<>();
         for (BridgeConfig bridge : db.bridges()) {
             for (PortConfig port : bridge.ports()) {
@@ -397,7 +401,7 @@ public final class Vsctl {
             }
         }
         if (!table.equals("interface") && !table.equals("port")) {
-            throw new VsctlException("list supports the Interface and Port tables");
+            throw new VsctlException("list supports the Bridge, Port and Interface tables");
         }
         if (operands.size() == 2 && ports.isEmpty()) {
             throw new VsctlException("no row \"" + operands.get(1) + "\" in table " + operands.getFirst());
@@ -415,6 +419,39 @@ public final class Vsctl {
             } else {
                 output.append(String.format("%-20s: %s%n", "tag", port.tag() == 0 ? "[]" : port.tag()));
             }
+        }
+    }
+
+    /**
+     * The Bridge table as {@code ovs-vsctl list bridge} prints it, with the columns jvswitch keeps: its ports are named
+     * rather than given as row UUIDs, which jvswitch does not have.
+     */
+    private static void listBridges(SwitchDb db, List<String> operands, StringBuilder output) {
+        List<BridgeConfig> bridges = db.bridges().stream()
+                .filter(bridge -> operands.size() == 1 || bridge.name().equals(operands.get(1)))
+                .toList();
+        if (operands.size() == 2 && bridges.isEmpty()) {
+            throw new VsctlException("no row \"" + operands.get(1) + "\" in table " + operands.getFirst());
+        }
+        boolean first = true;
+        for (BridgeConfig bridge : bridges) {
+            if (!first) {
+                output.append('\n');
+            }
+            first = false;
+            List<String> portNames =
+                    bridge.ports().stream().map(PortConfig::name).sorted().toList();
+            output.append(
+                    String.format("%-20s: %s%n", "fail_mode", bridge.failMode() == null ? "[]" : bridge.failMode()));
+            output.append(String.format("%-20s: %s%n", "name", OvsdbText.Quoting.CLASSIC.string(bridge.name())));
+            output.append(String.format(
+                    "%-20s: [%s]%n",
+                    "ports",
+                    String.join(
+                            ", ",
+                            portNames.stream()
+                                    .map(OvsdbText.Quoting.CLASSIC::string)
+                                    .toList())));
         }
     }
 
