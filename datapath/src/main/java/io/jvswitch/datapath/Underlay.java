@@ -8,8 +8,17 @@ import java.net.InetAddress;
  * them. The lab simulates one; the real switch sends through UDP and raw IP sockets.
  */
 public interface Underlay {
-    /** Sends an encapsulated frame (outer Ethernet header first) towards its outer destination. Consumed on return. */
+    /**
+     * Sends an encapsulated frame (outer Ethernet header first) towards its outer destination, or queues a copy to send
+     * with the rest of the batch at {@link #flush}. The frame's buffer is free again on return.
+     */
     void send(MemorySegment segment, long offset, int length);
+
+    /**
+     * Sends what {@link #send} queued. Whoever owns the datapath calls it after each batch of received packets; an
+     * underlay that sends at once has nothing to do.
+     */
+    default void flush() {}
 
     /** This host's MAC on the underlay, the outer source. */
     long localMac();

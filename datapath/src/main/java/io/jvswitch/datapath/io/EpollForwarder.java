@@ -264,6 +264,7 @@ public final class EpollForwarder implements DatapathThread, PortListener {
                     poll(source);
                 }
             }
+            flushUnderlay();
             long now = System.nanoTime();
             if (now - nextTimers >= 0) {
                 nextTimers = now + TIMER_INTERVAL_NANOS;
@@ -280,6 +281,14 @@ public final class EpollForwarder implements DatapathThread, PortListener {
         Runnable task;
         while ((task = tasks.poll()) != null) {
             task.run(); // completes its own future, whatever happens
+        }
+        flushUnderlay(); // a task may have sent packets (a packet-out, a test's injection)
+    }
+
+    /** Tunnel packets leave together, once per round of the loop (or sooner, when a batch fills up). */
+    private void flushUnderlay() {
+        if (underlay != null && underlay.isOpen()) {
+            underlay.flush();
         }
     }
 

@@ -145,6 +145,8 @@ public final class SocketUnderlay implements Underlay {
     private UdpSocket route4;
     private UdpSocket route6;
     private MessageBatch send;
+    private SendQueue queue4;
+    private SendQueue queue6;
     private long sendFailures;
     private int lastSendErrno;
 
@@ -173,11 +175,13 @@ public final class SocketUnderlay implements Underlay {
             deviceIndex = settings.device() == null ? 0 : Interfaces.index(settings.device());
             send = new MessageBatch(1);
             sender4 = RawIpSocket.openSender(IpFamily.IPV4);
+            queue4 = new SendQueue(sender4, settings.mtu());
             route4 = UdpSocket.open(IpFamily.IPV4);
             configureMulticast(sender4, route4);
             openReceivers(IpFamily.IPV4);
             if (settings.ipv6()) {
                 sender6 = RawIpSocket.openSender(IpFamily.IPV6);
+                queue6 = new SendQueue(sender6, settings.mtu());
                 route6 = UdpSocket.open(IpFamily.IPV6);
                 configureMulticast(sender6, route6);
                 openReceivers(IpFamily.IPV6);
@@ -235,12 +239,16 @@ public final class SocketUnderlay implements Underlay {
         }
         long ip = offset + ETHERNET;
         int ipLength = length - ETHERNET;
-        RawIpSocket sender;
         switch (Bytes.u16(segment, offset + 12)) {
             case ETHERTYPE_IPV4 -> {
-                sender = sender4;
-                send.buffer(0, segment, ip, ipLength);
-                send.sendTo(0, Bytes.u32(segment, ip + 16), 0);
+                int destination = Bytes.u32(segment, ip + 16);
+                if (queue4.fits(ipLength)) {
+                    refused(queue4.add(segment, ip, ipLength, destination), queue4.lastErrno());
+                } else {
+                    send.buffer(0, segment, ip, ipLength);
+                    send.sendTo(0, destination, 0);
+                    sendAlone(sender4, ip, ipLength);
+                }
             }
             case ETHERTYPE_IPV6 -> {
                 if (sender6 == null) {
@@ -251,15 +259,33 @@ public final class SocketUnderlay implements Underlay {
                     datapath.countDrop(IoDrop.UNDERLAY_NOT_IP);
                     return;
                 }
-                sender = sender6;
-                send.buffer(0, segment, ip, ipLength);
-                send.sendTo(0, Bytes.u64(segment, ip + 24), Bytes.u64(segment, ip + 32), 0);
+                long high = Bytes.u64(segment, ip + 24);
+                long low = Bytes.u64(segment, ip + 32);
+                if (queue6.fits(ipLength)) {
+                    refused(queue6.add(segment, ip, ipLength, high, low), queue6.lastErrno());
+                } else {
+                    send.buffer(0, segment, ip, ipLength);
+                    send.sendTo(0, high, low, 0);
+                    sendAlone(sender6, ip, ipLength);
+                }
             }
-            default -> {
-                datapath.countDrop(IoDrop.UNDERLAY_NOT_IP);
-                return;
-            }
+            default -> datapath.countDrop(IoDrop.UNDERLAY_NOT_IP);
         }
+    }
+
+    /** Sends the tunnel packets {@link #send} queued: the forwarder calls it after each batch it received. */
+    @Override
+    public void flush() {
+        if (queue4 != null) {
+            refused(queue4.flush(), queue4.lastErrno());
+        }
+        if (queue6 != null) {
+            refused(queue6.flush(), queue6.lastErrno());
+        }
+    }
+
+    /** A packet too large for a queue slot (an underlay MTU raised past the settings'): sent by itself, now. */
+    private void sendAlone(RawIpSocket sender, long ip, int ipLength) {
         send.data(0, ip, ipLength);
         int errno;
         try {
@@ -269,8 +295,17 @@ public final class SocketUnderlay implements Underlay {
             errno = e.errno();
         }
         if (errno != 0) {
-            sendFailures++;
-            lastSendErrno = errno;
+            refused(1, errno);
+        }
+    }
+
+    private void refused(int packets, int errno) {
+        if (packets == 0) {
+            return;
+        }
+        sendFailures += packets;
+        lastSendErrno = errno;
+        for (int i = 0; i < packets; i++) {
             datapath.countDrop(IoDrop.UNDERLAY_SEND_FAILED);
         }
     }
@@ -553,13 +588,16 @@ public final class SocketUnderlay implements Underlay {
 
     /** Closes every socket (the datapath thread does, when it stops). */
     public void close() {
+        if (open) {
+            flush();
+        }
         open = false;
         for (Receiver receiver : receivers) {
             receiver.close();
         }
         receivers.clear();
         udpSockets.clear();
-        for (AutoCloseable closeable : new AutoCloseable[] {sender4, sender6, route4, route6, send}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {queue4, queue6, sender4, sender6, route4, route6, send}) {
             if (closeable != null) {
                 try {
                     closeable.close();
@@ -573,5 +611,7 @@ public final class SocketUnderlay implements Underlay {
         route4 = null;
         route6 = null;
         send = null;
+        queue4 = null;
+        queue6 = null;
     }
 }
