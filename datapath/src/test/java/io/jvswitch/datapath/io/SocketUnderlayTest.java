@@ -1,0 +1,56 @@
+package io.jvswitch.datapath.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jvswitch.datapath.Datapath;
+import io.jvswitch.netio.Errno;
+import io.jvswitch.wire.build.FrameBuilder;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** The socket underlay's queued sends, in a namespace of the test's own with nowhere to send to. */
+@Tag("privileged")
+class SocketUnderlayTest {
+    @Test
+    void packetsTheKernelRefusesAreCountedWithTheirErrnoWhetherSentByAFullBatchOrByTheFlush() throws Exception {
+        TestNamespace.assumePrivileged();
+        // 198.18.99.1 from a namespace with only loopback: no route, so the kernel refuses every packet.
+        byte[] frame = new FrameBuilder()
+                .ethernet(0x020000000001L, 0x020000000002L)
+                .ipv4(0xc6120001, 0xc6126301)
+                .udp(50000, 4789)
+                .payload(new byte[8])
+                .build();
+        try (TestNamespace namespace = TestNamespace.create("ul")) {
+            SocketUnderlay underlay = new SocketUnderlay(SocketUnderlay.Settings.ipv4(null));
+            Datapath datapath = new Datapath(InstantSource.system(), underlay);
+            try (EpollForwarder forwarder = EpollForwarder.start(datapath, underlay, namespace.name, "jvs-dp-ul")) {
+                forwarder
+                        .submit(() -> {
+                            try (Arena arena = Arena.ofConfined()) {
+                                MemorySegment packet = arena.allocate(frame.length);
+                                MemorySegment.copy(MemorySegment.ofArray(frame), 0, packet, 0, frame.length);
+                                // 40 = one full queue of 32, sent from send() itself, and 8 left for the flush
+                                // that follows the task; the buffer is gone before then: the queue holds copies.
+                                for (int i = 0; i < 40; i++) {
+                                    underlay.send(packet, 0, frame.length);
+                                }
+                            }
+                            return null;
+                        })
+                        .get(10, TimeUnit.SECONDS);
+                Map<String, Long> drops =
+                        forwarder.submit(datapath::dropCounters).get(10, TimeUnit.SECONDS);
+
+                assertThat(drops).containsEntry("underlay_send_failed", 40L);
+                assertThat(underlay.sendFailures()).isEqualTo(40);
+                assertThat(underlay.lastSendErrno()).isEqualTo(Errno.ENETUNREACH);
+            }
+        }
+    }
+}
