@@ -281,8 +281,9 @@ public final class EpollForwarder implements DatapathThread, PortListener {
         Runnable task;
         while ((task = tasks.poll()) != null) {
             task.run(); // completes its own future, whatever happens
+            // What a task sent (a packet-out, a test's injection) leaves before the next task can look at counters.
+            flushUnderlay();
         }
-        flushUnderlay(); // a task may have sent packets (a packet-out, a test's injection)
     }
 
     /** Tunnel packets leave together, once per round of the loop (or sooner, when a batch fills up). */
