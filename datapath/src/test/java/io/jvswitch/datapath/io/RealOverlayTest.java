@@ -101,6 +101,38 @@ class RealOverlayTest {
     }
 
     @Test
+    void vmsPingOverGreOnAnIpv6Underlay() throws Exception {
+        hosts.ipv6Underlay();
+        hosts.jvswitch(1, TunnelType.GRE, Map.of("remote_ip", "2001:2::2", "key", "77"));
+        hosts.jvswitch(2, TunnelType.GRE, Map.of("remote_ip", "2001:2::1", "key", "77"));
+
+        assertThat(TwoHypervisors.ping(hosts.vm1, "10.0.0.2")).contains("3 received");
+        assertThat(TwoHypervisors.ping(hosts.vm2, "10.0.0.1")).contains("3 received");
+        took("GRE over IPv6 ping both ways");
+    }
+
+    @Test
+    void vmsPingOverVxlanOnAnIpv6Underlay() throws Exception {
+        hosts.ipv6Underlay();
+        hosts.jvswitch(1, TunnelType.VXLAN, Map.of("remote_ip", "2001:2::2", "key", "5000"));
+        hosts.jvswitch(2, TunnelType.VXLAN, Map.of("remote_ip", "2001:2::1", "key", "5000"));
+
+        assertThat(TwoHypervisors.ping(hosts.vm1, "10.0.0.2")).contains("3 received");
+        assertThat(TwoHypervisors.ping(hosts.vm2, "10.0.0.1")).contains("3 received");
+        took("VXLAN over IPv6 ping both ways");
+    }
+
+    @Test
+    void vmsPingOverGreInUdp() throws Exception {
+        hosts.jvswitch(1, TunnelType.GRE_UDP, Map.of("remote_ip", "198.18.0.2", "key", "77"));
+        hosts.jvswitch(2, TunnelType.GRE_UDP, Map.of("remote_ip", "198.18.0.1", "key", "77"));
+
+        assertThat(TwoHypervisors.ping(hosts.vm1, "10.0.0.2")).contains("3 received");
+        assertThat(TwoHypervisors.ping(hosts.vm2, "10.0.0.1")).contains("3 received");
+        took("GRE-in-UDP ping both ways");
+    }
+
+    @Test
     void interoperatesWithTheKernelsVxlanDevice() throws Exception {
         hosts.jvswitch(1, TunnelType.VXLAN, Map.of("remote_ip", "198.18.0.2", "key", "5000"));
         hosts.kernelVxlan(null);

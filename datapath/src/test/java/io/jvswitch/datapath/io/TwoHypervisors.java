@@ -32,6 +32,7 @@ final class TwoHypervisors implements AutoCloseable {
     final TestNamespace vm2;
     private final List<TestNamespace> namespaces;
     private final List<EpollForwarder> forwarders = new ArrayList<>();
+    private boolean ipv6Underlay;
 
     private TwoHypervisors(List<TestNamespace> namespaces) {
         this.namespaces = namespaces;
@@ -85,6 +86,20 @@ final class TwoHypervisors implements AutoCloseable {
     }
 
     /**
+     * Gives the underlay IPv6 too: 2001:2::1 and 2001:2::2 (RFC 5180's benchmarking prefix) on the veths, and the
+     * switches started after this receive and send IPv6 tunnel packets.
+     */
+    void ipv6Underlay() throws Exception {
+        for (TestNamespace hv : new TestNamespace[] {hv1, hv2}) {
+            String device = hv == hv1 ? UNDERLAY1 : UNDERLAY2;
+            hv.exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=0");
+            hv.exec("sysctl", "-q", "-w", "net.ipv6.conf." + device + ".disable_ipv6=0");
+            hv.ip("addr", "add", hv == hv1 ? "2001:2::1/64" : "2001:2::2/64", "dev", device, "nodad");
+        }
+        ipv6Underlay = true;
+    }
+
+    /**
      * Starts jvswitch in hypervisor {@code which} (1 or 2) with VM {@code which} behind TAP {@code tapN} at 10.0.0.N/24
      * and a tunnel port {@code tun} of {@code type} with {@code options}.
      */
@@ -101,7 +116,8 @@ final class TwoHypervisors implements AutoCloseable {
         TestNamespace hv = which == 1 ? hv1 : hv2;
         TestNamespace vm = which == 1 ? vm1 : vm2;
         String underlayDevice = which == 1 ? UNDERLAY1 : UNDERLAY2;
-        SocketUnderlay underlay = new SocketUnderlay(SocketUnderlay.Settings.ipv4(underlayDevice));
+        SocketUnderlay underlay =
+                new SocketUnderlay(SocketUnderlay.Settings.ipv4(underlayDevice).withIpv6(ipv6Underlay));
         Datapath datapath = new Datapath(InstantSource.system(), underlay);
         EpollForwarder forwarder = EpollForwarder.start(datapath, underlay, hv.name, "jvs-dp-hv" + which);
         forwarders.add(forwarder);
