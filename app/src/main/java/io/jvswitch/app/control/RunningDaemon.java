@@ -1,6 +1,7 @@
 package io.jvswitch.app.control;
 
 import io.jvswitch.app.config.ConfigStore;
+import io.jvswitch.app.config.DbLock;
 import io.jvswitch.app.daemon.DatapathRuntime;
 import io.jvswitch.app.daemon.SwitchDaemon;
 import java.io.IOException;
@@ -13,10 +14,12 @@ import java.util.function.Consumer;
  * switch.
  */
 public final class RunningDaemon implements AutoCloseable {
+    private final DbLock lock;
     private final SwitchDaemon daemon;
     private final ControlServer control;
 
-    private RunningDaemon(SwitchDaemon daemon, ControlServer control) {
+    private RunningDaemon(DbLock lock, SwitchDaemon daemon, ControlServer control) {
+        this.lock = lock;
         this.daemon = daemon;
         this.control = control;
     }
@@ -25,17 +28,26 @@ public final class RunningDaemon implements AutoCloseable {
      * Starts the daemon on {@code db} and listens on {@code socket}.
      *
      * @param log hears one line per start step
-     * @throws IOException when the database is bad (nothing is started), or the socket cannot be bound
+     * @throws IOException when another daemon uses the database, when it is bad (nothing is started), or when the
+     *     socket cannot be bound
      */
     public static RunningDaemon start(Path db, Path socket, DatapathRuntime runtime, Consumer<String> log)
             throws IOException {
-        SwitchDaemon daemon = SwitchDaemon.start(new ConfigStore(db), runtime, log);
+        DbLock lock = DbLock.acquire(db);
+        SwitchDaemon daemon;
+        try {
+            daemon = SwitchDaemon.start(new ConfigStore(db), runtime, log);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         try {
             ControlServer control = ControlServer.start(socket, new DaemonRequests(daemon));
             log.accept("listening on " + control.path());
-            return new RunningDaemon(daemon, control);
+            return new RunningDaemon(lock, daemon, control);
         } catch (IOException | RuntimeException e) {
             daemon.close();
+            lock.close();
             throw e;
         }
     }
@@ -53,7 +65,11 @@ public final class RunningDaemon implements AutoCloseable {
         try {
             control.close();
         } finally {
-            daemon.close();
+            try {
+                daemon.close();
+            } finally {
+                lock.close();
+            }
         }
     }
 }

@@ -1,9 +1,11 @@
 package io.jvswitch.app.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jvswitch.app.daemon.DatapathRuntimes;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.UnixDomainSocketAddress;
@@ -19,6 +21,23 @@ import org.junit.jupiter.api.io.TempDir;
 class ControlServerTest {
     @TempDir
     Path dir;
+
+    @Test
+    void aSecondDaemonOnTheSameDatabaseIsRefusedUntilTheFirstStops() throws Exception {
+        Path db = dir.resolve("conf.db");
+        try (RunningDaemon first =
+                RunningDaemon.start(db, dir.resolve("one.ctl"), DatapathRuntimes.named("memory"), line -> {})) {
+            assertThatThrownBy(() -> RunningDaemon.start(
+                            db, dir.resolve("two.ctl"), DatapathRuntimes.named("memory"), line -> {}))
+                    .isInstanceOf(IOException.class)
+                    .hasMessage(db + ": another jvs daemon is using this database (" + db + ".lock is locked)");
+            assertThat(first.daemon().db().bridges()).isEmpty();
+        }
+        try (RunningDaemon again =
+                RunningDaemon.start(db, dir.resolve("two.ctl"), DatapathRuntimes.named("memory"), line -> {})) {
+            assertThat(again.socket()).isEqualTo(dir.resolve("two.ctl"));
+        }
+    }
 
     @Test
     void badRequestsAreRefusedAndTheDaemonStillServes() throws Exception {
