@@ -9,6 +9,8 @@ import io.jvswitch.netio.EventFd;
 import io.jvswitch.netio.MessageBatch;
 import io.jvswitch.netio.NativeException;
 import io.jvswitch.netio.NetNamespace;
+import io.jvswitch.netio.PartialChecksum;
+import io.jvswitch.netio.VirtioNetHeader;
 import io.jvswitch.wire.PacketBuffer;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -455,7 +457,7 @@ public final class EpollForwarder implements DatapathThread, PortListener {
         abstract void close();
     }
 
-    private final class TapSource extends Source {
+    private final class TapSource extends Source implements TcpSegmenter.Sink {
         private final EthernetPort port;
         private final TapPortDevice device;
 
@@ -471,21 +473,57 @@ public final class EpollForwarder implements DatapathThread, PortListener {
 
         @Override
         void poll() throws NativeException {
-            // A TAP gives one frame per read; one buffer serves them all, each switched before the next is read.
-            PacketBuffer packet = buffers[0];
+            // A TAP gives one frame (or TCP super-frame) per read, into the device's own large buffer; each is switched
+            // before the next is read. A super-frame's segments are built one by one in a pool buffer.
             for (int i = 0; i < BATCH; i++) {
-                packet.reset(PacketBuffer.DEFAULT_HEADROOM);
-                int length = device.read(packet);
+                int length = device.read();
                 if (length == 0) {
                     return;
                 }
                 if (length < 0) {
-                    port.counters().receiveDropped();
-                    datapath.countDrop(IoDrop.FRAME_TRUNCATED);
+                    dropped(IoDrop.FRAME_TRUNCATED);
                     continue;
                 }
-                fromPort(port, packet);
+                PacketBuffer frame = device.received();
+                int gsoType = device.gsoType() & ~VirtioNetHeader.GSO_ECN;
+                if (gsoType == VirtioNetHeader.GSO_NONE) {
+                    if ((device.flags() & VirtioNetHeader.F_NEEDS_CSUM) != 0) {
+                        try {
+                            PartialChecksum.complete(
+                                    frame.memory(),
+                                    frame.start(),
+                                    frame.length(),
+                                    device.checksumStart(),
+                                    device.checksumOffset());
+                        } catch (IndexOutOfBoundsException e) {
+                            dropped(IoDrop.BAD_OFFLOAD);
+                            continue;
+                        }
+                    }
+                    fromPort(port, frame);
+                } else if (TcpSegmenter.segment(
+                                frame.memory(),
+                                frame.start(),
+                                frame.length(),
+                                gsoType,
+                                device.gsoSize(),
+                                buffers[0],
+                                this)
+                        < 0) {
+                    dropped(IoDrop.BAD_OFFLOAD);
+                }
             }
+        }
+
+        /** One segment of a super-frame, switched like any frame from the port. */
+        @Override
+        public void accept(PacketBuffer segment) {
+            fromPort(port, segment);
+        }
+
+        private void dropped(IoDrop reason) {
+            port.counters().receiveDropped();
+            datapath.countDrop(reason);
         }
 
         @Override
