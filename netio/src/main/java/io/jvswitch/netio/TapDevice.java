@@ -176,6 +176,29 @@ public final class TapDevice implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes a frame behind the {@link VirtioNetHeader} the caller put in front of it ({@code length} counts both): a
+     * TCP super-frame the kernel receives as one, say, or a frame whose checksum it is to finish. Needs {@link
+     * #openWithOffloads offloads}.
+     */
+    public void writeWithHeader(MemorySegment buffer, long offset, int length) throws NativeException {
+        requireNative(buffer);
+        if (!offloads) {
+            throw new IllegalStateException(name + " was opened without IFF_VNET_HDR");
+        }
+        try {
+            Objects.checkFromIndexSize(offset, length, buffer.byteSize());
+            long n = (long) Native.WRITE_AT.invokeExact(capture, fd, buffer.address() + offset, (long) length);
+            if (n < 0) {
+                throw Native.failure("write " + name, capture);
+            }
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw Native.impossible(e);
+        }
+    }
+
     /** The kernel reads and writes native memory only (the datapath's packet buffers are off-heap). */
     static void requireNative(MemorySegment buffer) {
         if (!buffer.isNative()) {
