@@ -266,6 +266,7 @@ public final class EpollForwarder implements DatapathThread, PortListener {
                     poll(source);
                 }
             }
+            flushPorts();
             flushUnderlay();
             long now = System.nanoTime();
             if (now - nextTimers >= 0) {
@@ -284,7 +285,17 @@ public final class EpollForwarder implements DatapathThread, PortListener {
         while ((task = tasks.poll()) != null) {
             task.run(); // completes its own future, whatever happens
             // What a task sent (a packet-out, a test's injection) leaves before the next task can look at counters.
+            flushPorts();
             flushUnderlay();
+        }
+    }
+
+    /** TCP segments a TAP port's coalescing holds leave, merged, once per round of the loop. */
+    private void flushPorts() {
+        for (Source source : sources) {
+            if (source != null) {
+                source.flush();
+            }
         }
     }
 
@@ -455,6 +466,9 @@ public final class EpollForwarder implements DatapathThread, PortListener {
         abstract void poll() throws NativeException;
 
         abstract void close();
+
+        /** Writes what the source's device holds back for the end of the round (coalesced frames), if anything. */
+        void flush() {}
     }
 
     private final class TapSource extends Source implements TcpSegmenter.Sink {
@@ -464,11 +478,18 @@ public final class EpollForwarder implements DatapathThread, PortListener {
         TapSource(EthernetPort port, TapPortDevice device) {
             this.port = port;
             this.device = device;
+            // This thread flushes after every round and every task: segments of one flow may wait to be merged.
+            device.coalescing(true);
         }
 
         @Override
         int fd() {
             return device.fd();
+        }
+
+        @Override
+        void flush() {
+            device.flush();
         }
 
         @Override

@@ -17,7 +17,9 @@ import java.lang.foreign.MemorySegment;
  * <p>With the offloads the guest's TCP hands over super-frames of up to 64 KB instead of one frame per MTU, and leaves
  * checksums partial: a read goes into the device's own {@link #received() receive buffer} (64 KB and more), with the
  * virtio header's fields kept for the reader ({@link #gsoType()}, ...), who finishes the checksum or cuts the
- * super-frame ({@link TcpSegmenter}) before switching. Writes are complete frames behind a header of zeros.
+ * super-frame ({@link TcpSegmenter}) before switching. Writes are complete frames behind a header of zeros, unless
+ * {@link #coalescing(boolean) coalescing} is on: then consecutive TCP segments of one flow wait to be written together
+ * as one super-frame ({@link TcpCoalescer}) until the next frame that does not continue them or {@link #flush()}.
  */
 public final class TapPortDevice implements PortDevice {
     /** The largest super-frame a TAP hands over (the kernel's default {@code gso_max_size}), plus tags, rounded up. */
@@ -27,6 +29,9 @@ public final class TapPortDevice implements PortDevice {
     private final Arena arena = Arena.ofShared();
     /** The frame of the last read, at the default headroom; its virtio header is just in front. */
     private final PacketBuffer received;
+
+    /** The pending TCP super-frame, when coalescing; null when not. */
+    private TcpCoalescer coalescer;
 
     private EthernetPort port;
     private long sendFailures;
@@ -133,14 +138,58 @@ public final class TapPortDevice implements PortDevice {
         return checksumOffset;
     }
 
+    /**
+     * Turns coalescing on or off (off writes what is pending first). Whoever turns it on must call {@link #flush()}
+     * after each batch of frames, from the thread that delivers them: frames may wait until then.
+     */
+    void coalescing(boolean on) {
+        if (on && coalescer == null && !closed) {
+            coalescer = new TcpCoalescer(arena.allocate(VirtioNetHeader.LENGTH + RECEIVE_CAPACITY, 64));
+        } else if (!on && coalescer != null) {
+            flush();
+            coalescer = null;
+        }
+    }
+
     @Override
     public void deliver(MemorySegment segment, long offset, int length) {
+        TcpCoalescer pending = coalescer;
+        if (pending != null) {
+            if (pending.append(segment, offset, length)) {
+                return;
+            }
+            flush();
+            if (pending.start(segment, offset, length)) {
+                return;
+            }
+        }
         try {
             tap.write(segment, offset, length);
         } catch (NativeException e) {
             // Interface down or its queue full: a frame lost, as on a wire; the counters say so.
-            sendFailures++;
-            if (port != null) {
+            failed(1);
+        }
+    }
+
+    /** Writes the frames waiting to be coalesced, if any: one write, a super-frame when there are several. */
+    void flush() {
+        TcpCoalescer pending = coalescer;
+        if (pending == null || pending.segments() == 0) {
+            return;
+        }
+        try {
+            tap.writeWithHeader(pending.buffer(), 0, pending.finish());
+        } catch (NativeException e) {
+            failed(pending.segments());
+        } finally {
+            pending.clear();
+        }
+    }
+
+    private void failed(int frames) {
+        sendFailures += frames;
+        if (port != null) {
+            for (int i = 0; i < frames; i++) {
                 port.counters().transmitDropped();
             }
         }
@@ -156,6 +205,7 @@ public final class TapPortDevice implements PortDevice {
         tap.close();
         if (!closed) {
             closed = true;
+            coalescer = null;
             arena.close();
         }
     }
