@@ -38,6 +38,8 @@ final class Native {
     static final MethodHandle READ_AT = function("read", FunctionDescriptor.of(LONG, INT, LONG, LONG));
 
     static final MethodHandle WRITE_AT = function("write", FunctionDescriptor.of(LONG, INT, LONG, LONG));
+    /** writev(fd, iov, iovcnt) with the iovec array as a raw address (a TAP's virtio header, then the frame). */
+    static final MethodHandle WRITEV_AT = function("writev", FunctionDescriptor.of(LONG, INT, LONG, INT));
     /** ioctl(fd, request, pointer): variadic in C, its third argument is the variadic one. */
     static final MethodHandle IOCTL = variadic("ioctl", FunctionDescriptor.of(INT, INT, LONG, POINTER), 2);
 

@@ -19,10 +19,19 @@ class TapDeviceTest {
 
     @Test
     void aTapInANamespaceTalksToThatNamespacesKernel() throws Exception {
+        talksToTheKernel(false);
+    }
+
+    @Test
+    void aTapWithOffloadsPutsAVirtioHeaderBeforeEveryFrame() throws Exception {
+        talksToTheKernel(true);
+    }
+
+    private static void talksToTheKernel(boolean offloads) throws Exception {
         TestNamespace.assumePrivileged();
         try (TestNamespace namespace = TestNamespace.create();
                 TapDevice tap = NetNamespace.call(namespace.name, () -> {
-                    TapDevice device = TapDevice.open("jvstap0");
+                    TapDevice device = offloads ? TapDevice.openWithOffloads("jvstap0") : TapDevice.open("jvstap0");
                     device.setMtu(1400);
                     device.setMac(TAP_MAC);
                     device.setUp(true);
@@ -44,6 +53,8 @@ class TapDeviceTest {
             MemorySegment out = arena.allocate(request.length);
             MemorySegment.copy(MemorySegment.ofArray(request), 0, out, 0, request.length);
             tap.write(out, 0, request.length);
+            assertThat(tap.offloads()).isEqualTo(offloads);
+            int header = offloads ? VirtioNetHeader.LENGTH : 0;
             MemorySegment buffer = arena.allocate(2048);
             long deadline = System.nanoTime() + 2_000_000_000L;
             Arp reply = null;
@@ -53,9 +64,12 @@ class TapDeviceTest {
                     Thread.sleep(5);
                     continue;
                 }
-                Ethernet ethernet = new Ethernet().wrap(buffer, 0);
+                if (offloads) {
+                    assertThat(VirtioNetHeader.gsoType(buffer, 0)).isEqualTo(VirtioNetHeader.GSO_NONE);
+                }
+                Ethernet ethernet = new Ethernet().wrap(buffer, header);
                 if (ethernet.etherType() == Ethernet.TYPE_ARP) {
-                    Arp arp = new Arp().wrap(buffer, Ethernet.HEADER_LENGTH);
+                    Arp arp = new Arp().wrap(buffer, header + Ethernet.HEADER_LENGTH);
                     if (arp.operation() == Arp.OP_REPLY) {
                         reply = arp;
                     }

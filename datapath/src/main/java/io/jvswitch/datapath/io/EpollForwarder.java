@@ -9,6 +9,8 @@ import io.jvswitch.netio.EventFd;
 import io.jvswitch.netio.MessageBatch;
 import io.jvswitch.netio.NativeException;
 import io.jvswitch.netio.NetNamespace;
+import io.jvswitch.netio.PartialChecksum;
+import io.jvswitch.netio.VirtioNetHeader;
 import io.jvswitch.wire.PacketBuffer;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -264,6 +266,7 @@ public final class EpollForwarder implements DatapathThread, PortListener {
                     poll(source);
                 }
             }
+            flushPorts();
             flushUnderlay();
             long now = System.nanoTime();
             if (now - nextTimers >= 0) {
@@ -282,7 +285,17 @@ public final class EpollForwarder implements DatapathThread, PortListener {
         while ((task = tasks.poll()) != null) {
             task.run(); // completes its own future, whatever happens
             // What a task sent (a packet-out, a test's injection) leaves before the next task can look at counters.
+            flushPorts();
             flushUnderlay();
+        }
+    }
+
+    /** TCP segments a TAP port's coalescing holds leave, merged, once per round of the loop. */
+    private void flushPorts() {
+        for (Source source : sources) {
+            if (source != null) {
+                source.flush();
+            }
         }
     }
 
@@ -453,15 +466,20 @@ public final class EpollForwarder implements DatapathThread, PortListener {
         abstract void poll() throws NativeException;
 
         abstract void close();
+
+        /** Writes what the source's device holds back for the end of the round (coalesced frames), if anything. */
+        void flush() {}
     }
 
-    private final class TapSource extends Source {
+    private final class TapSource extends Source implements TcpSegmenter.Sink {
         private final EthernetPort port;
         private final TapPortDevice device;
 
         TapSource(EthernetPort port, TapPortDevice device) {
             this.port = port;
             this.device = device;
+            // This thread flushes after every round and every task: segments of one flow may wait to be merged.
+            device.coalescing(true);
         }
 
         @Override
@@ -470,22 +488,63 @@ public final class EpollForwarder implements DatapathThread, PortListener {
         }
 
         @Override
+        void flush() {
+            device.flush();
+        }
+
+        @Override
         void poll() throws NativeException {
-            // A TAP gives one frame per read; one buffer serves them all, each switched before the next is read.
-            PacketBuffer packet = buffers[0];
+            // A TAP gives one frame (or TCP super-frame) per read, into the device's own large buffer; each is switched
+            // before the next is read. A super-frame's segments are built one by one in a pool buffer.
             for (int i = 0; i < BATCH; i++) {
-                packet.reset(PacketBuffer.DEFAULT_HEADROOM);
-                int length = device.read(packet);
+                int length = device.read();
                 if (length == 0) {
                     return;
                 }
                 if (length < 0) {
-                    port.counters().receiveDropped();
-                    datapath.countDrop(IoDrop.FRAME_TRUNCATED);
+                    dropped(IoDrop.FRAME_TRUNCATED);
                     continue;
                 }
-                fromPort(port, packet);
+                PacketBuffer frame = device.received();
+                int gsoType = device.gsoType() & ~VirtioNetHeader.GSO_ECN;
+                if (gsoType == VirtioNetHeader.GSO_NONE) {
+                    if ((device.flags() & VirtioNetHeader.F_NEEDS_CSUM) != 0) {
+                        try {
+                            PartialChecksum.complete(
+                                    frame.memory(),
+                                    frame.start(),
+                                    frame.length(),
+                                    device.checksumStart(),
+                                    device.checksumOffset());
+                        } catch (IndexOutOfBoundsException e) {
+                            dropped(IoDrop.BAD_OFFLOAD);
+                            continue;
+                        }
+                    }
+                    fromPort(port, frame);
+                } else if (TcpSegmenter.segment(
+                                frame.memory(),
+                                frame.start(),
+                                frame.length(),
+                                gsoType,
+                                device.gsoSize(),
+                                buffers[0],
+                                this)
+                        < 0) {
+                    dropped(IoDrop.BAD_OFFLOAD);
+                }
             }
+        }
+
+        /** One segment of a super-frame, switched like any frame from the port. */
+        @Override
+        public void accept(PacketBuffer segment) {
+            fromPort(port, segment);
+        }
+
+        private void dropped(IoDrop reason) {
+            port.counters().receiveDropped();
+            datapath.countDrop(reason);
         }
 
         @Override
