@@ -26,7 +26,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TunnelPort extends Port {
     private final TunnelConfig config;
     private final AtomicInteger sequence = new AtomicInteger();
-    private final Map<InetAddress, Encapsulator> encapsulators = new HashMap<>();
+    /** Header templates are built once per destination, on the first packet there. */
+    private Encapsulator remoteEncapsulator;
+
+    private final Map<Integer, Encapsulator> flowEncapsulators = new HashMap<>();
+    private int lastFlowDestination;
+    private Encapsulator lastFlowEncapsulator;
+    private final boolean remoteIsGroup;
 
     /** The addresses receive compares: null when any will do (no local_ip; remote_ip=flow or a group). */
     private final OuterAddress remote;
@@ -36,8 +42,9 @@ public final class TunnelPort extends Port {
     public TunnelPort(String name, TunnelConfig config) {
         super(name, typeOf(config.type()), config.options());
         this.config = config;
+        this.remoteIsGroup = config.remoteIp() != null && config.remoteIp().isMulticastAddress();
         InetAddress remoteIp = config.remoteIp();
-        this.remote = remoteIp == null || remoteIp.isMulticastAddress() ? null : OuterAddress.of(remoteIp);
+        this.remote = remoteIp == null || remoteIsGroup ? null : OuterAddress.of(remoteIp);
         this.local = config.localIp() == null ? null : OuterAddress.of(config.localIp());
     }
 
@@ -64,7 +71,7 @@ public final class TunnelPort extends Port {
 
     /** True when the remote is a multicast group (a flood-and-learn VXLAN VTEP). */
     public boolean remoteIsGroup() {
-        return config.remoteIp() != null && config.remoteIp().isMulticastAddress();
+        return remoteIsGroup;
     }
 
     /**
@@ -85,21 +92,17 @@ public final class TunnelPort extends Port {
      * the GRE protocol type (0: from the IP version).
      */
     public DropReason send(PacketBuffer packet, long tunnelId, int flowDestination, int etherType, Underlay underlay) {
-        InetAddress destination = config.remoteIp();
-        if (flowDestination != 0 && (destination == null || remoteIsGroup())) {
-            destination = ipv4(flowDestination);
-        }
-        if (destination == null) {
+        Encapsulator encapsulator;
+        if (flowDestination != 0 && (config.remoteIp() == null || remoteIsGroup)) {
+            encapsulator = flowEncapsulator(flowDestination, underlay);
+        } else if (config.remoteIp() != null) {
+            if (remoteEncapsulator == null) {
+                remoteEncapsulator = newEncapsulator(config.remoteIp(), underlay);
+            }
+            encapsulator = remoteEncapsulator;
+        } else {
             counters().transmitDropped();
             return io.jvswitch.datapath.DatapathDrop.TUNNEL_NO_DESTINATION;
-        }
-        Encapsulator encapsulator = encapsulators.get(destination);
-        if (encapsulator == null) {
-            InetAddress source = config.localIp() != null ? config.localIp() : underlay.localAddress(destination);
-            HeaderTemplate template = new HeaderTemplate(
-                    config, source, destination, underlay.localMac(), underlay.nextHopMac(destination));
-            encapsulator = new Encapsulator(template, sequence);
-            encapsulators.put(destination, encapsulator);
         }
         int innerLength = packet.length();
         // The outer IP packet: the inner frame plus every outer header but the outer Ethernet one.
@@ -149,6 +152,31 @@ public final class TunnelPort extends Port {
             score += 1;
         }
         return score;
+    }
+
+    /**
+     * The encapsulator towards a flow's tun_dst. The last one used is kept at hand, so a run of packets to one peer
+     * neither builds an InetAddress nor hashes one; the map is for the other peers.
+     */
+    private Encapsulator flowEncapsulator(int destination, Underlay underlay) {
+        if (destination == lastFlowDestination && lastFlowEncapsulator != null) {
+            return lastFlowEncapsulator;
+        }
+        Encapsulator encapsulator = flowEncapsulators.get(destination);
+        if (encapsulator == null) {
+            encapsulator = newEncapsulator(ipv4(destination), underlay);
+            flowEncapsulators.put(destination, encapsulator);
+        }
+        lastFlowDestination = destination;
+        lastFlowEncapsulator = encapsulator;
+        return encapsulator;
+    }
+
+    private Encapsulator newEncapsulator(InetAddress destination, Underlay underlay) {
+        InetAddress source = config.localIp() != null ? config.localIp() : underlay.localAddress(destination);
+        HeaderTemplate template =
+                new HeaderTemplate(config, source, destination, underlay.localMac(), underlay.nextHopMac(destination));
+        return new Encapsulator(template, sequence);
     }
 
     private static InetAddress ipv4(int address) {
