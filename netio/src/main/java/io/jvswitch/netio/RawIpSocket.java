@@ -1,7 +1,5 @@
 package io.jvswitch.netio;
 
-import java.lang.foreign.ValueLayout;
-
 /**
  * Raw IP sockets, the two ways jvswitch uses them.
  *
@@ -40,9 +38,7 @@ public final class RawIpSocket implements AutoCloseable {
     private static final int IP_PKTINFO = 8;
     private static final int IP_RECVTTL = 12;
     private static final int IP_RECVTOS = 13;
-    private static final int IP_MULTICAST_IF = 32;
     private static final int IP_MULTICAST_LOOP = 34;
-    private static final int IPV6_MULTICAST_IF = 17;
     private static final int IPV6_MULTICAST_LOOP = 19;
     private static final int IPV6_HDRINCL = 36;
     private static final int IPV6_RECVPKTINFO = 49;
@@ -151,22 +147,7 @@ public final class RawIpSocket implements AutoCloseable {
      * IPV6_MULTICAST_IF}); with it a group needs no route.
      */
     public void multicastInterface(int interfaceIndex) throws NativeException {
-        if (family == IpFamily.IPV4) {
-            core.scratch.set(ValueLayout.JAVA_LONG, 0, 0L);
-            core.scratch.set(ValueLayout.JAVA_INT, 8, interfaceIndex);
-            core.setOption(
-                    SocketCore.IPPROTO_IP,
-                    IP_MULTICAST_IF,
-                    12,
-                    "setsockopt IP_MULTICAST_IF ifindex " + interfaceIndex + " on " + core.description);
-        } else {
-            core.scratch.set(ValueLayout.JAVA_INT, 0, interfaceIndex);
-            core.setOption(
-                    SocketCore.IPPROTO_IPV6,
-                    IPV6_MULTICAST_IF,
-                    4,
-                    "setsockopt IPV6_MULTICAST_IF ifindex " + interfaceIndex + " on " + core.description);
-        }
+        core.multicastInterface(family, interfaceIndex);
     }
 
     /** Whether multicast packets sent here are also delivered to this host's own members (on by default). */

@@ -9,6 +9,9 @@ import java.lang.foreign.ValueLayout;
  * it), a scratch area for option values and addresses (control path), batched receive and send, and close.
  */
 final class SocketCore {
+    private static final int IP_MULTICAST_IF = 32;
+    private static final int IPV6_MULTICAST_IF = 17;
+
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
     static final int AF_PACKET = 17;
@@ -34,6 +37,29 @@ final class SocketCore {
     volatile String description;
 
     private volatile boolean closed;
+
+    /**
+     * Sets the interface multicast leaves by: {@code IP_MULTICAST_IF} with an {@code ip_mreqn} for IPv4, {@code
+     * IPV6_MULTICAST_IF} for IPv6. UDP and raw sockets both need it.
+     */
+    void multicastInterface(IpFamily family, int interfaceIndex) throws NativeException {
+        if (family == IpFamily.IPV4) {
+            scratch.set(ValueLayout.JAVA_LONG, 0, 0L);
+            scratch.set(ValueLayout.JAVA_INT, 8, interfaceIndex);
+            setOption(
+                    IPPROTO_IP,
+                    IP_MULTICAST_IF,
+                    12,
+                    "setsockopt IP_MULTICAST_IF ifindex " + interfaceIndex + " on " + description);
+        } else {
+            scratch.set(ValueLayout.JAVA_INT, 0, interfaceIndex);
+            setOption(
+                    IPPROTO_IPV6,
+                    IPV6_MULTICAST_IF,
+                    4,
+                    "setsockopt IPV6_MULTICAST_IF ifindex " + interfaceIndex + " on " + description);
+        }
+    }
 
     private SocketCore(Arena arena, MemorySegment capture, int fd, String description) {
         this.arena = arena;

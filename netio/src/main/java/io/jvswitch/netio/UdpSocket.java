@@ -23,8 +23,6 @@ public final class UdpSocket implements AutoCloseable {
     private static final int IP_ADD_MEMBERSHIP = 35;
     private static final int IP_DROP_MEMBERSHIP = 36;
     private static final int IP_MULTICAST_ALL = 49;
-    private static final int IP_MULTICAST_IF = 32;
-    private static final int IPV6_MULTICAST_IF = 17;
     private static final int IPV6_V6ONLY = 26;
     private static final int IPV6_JOIN_GROUP = 20;
     private static final int IPV6_LEAVE_GROUP = 21;
@@ -134,22 +132,7 @@ public final class UdpSocket implements AutoCloseable {
      * with it a group needs no route, for sending and for {@link #connect}.
      */
     public void multicastInterface(int interfaceIndex) throws NativeException {
-        if (family == IpFamily.IPV4) {
-            core.scratch.set(ValueLayout.JAVA_LONG, 0, 0L);
-            core.scratch.set(ValueLayout.JAVA_INT, 8, interfaceIndex);
-            core.setOption(
-                    SocketCore.IPPROTO_IP,
-                    IP_MULTICAST_IF,
-                    12,
-                    "setsockopt IP_MULTICAST_IF ifindex " + interfaceIndex + " on " + core.description);
-        } else {
-            core.scratch.set(ValueLayout.JAVA_INT, 0, interfaceIndex);
-            core.setOption(
-                    SocketCore.IPPROTO_IPV6,
-                    IPV6_MULTICAST_IF,
-                    4,
-                    "setsockopt IPV6_MULTICAST_IF ifindex " + interfaceIndex + " on " + core.description);
-        }
+        core.multicastInterface(family, interfaceIndex);
     }
 
     /** The IPv4 address the socket is bound to, or that the route to its connected peer gave it (0: none yet). */
