@@ -20,6 +20,7 @@ public enum DatapathDrop implements DropReason {
             "a GRE packet carrying an Ethernet frame matched only packet_type=legacy_l3 tunnel ports, which carry IP"),
     TUNNEL_MTU_EXCEEDED("the frame is larger than the tunnel can carry within the underlay's MTU"),
     TUNNEL_NO_DESTINATION("a tunnel port with remote_ip=flow got a packet with no tun_dst"),
+    TUNNEL_NO_ROUTE("the underlay has no route towards the tunnel's remote_ip (and the port has no local_ip)"),
     VLAN_NOT_ALLOWED("NORMAL: the frame's VLAN is not carried by the port it arrived on"),
     PORT_HAS_NO_RECEIVER("the output port has nothing attached to receive the frame");
 

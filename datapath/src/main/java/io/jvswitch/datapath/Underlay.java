@@ -26,7 +26,10 @@ public interface Underlay {
     /** The MAC of the next hop towards {@code destination}, the outer destination. */
     long nextHopMac(InetAddress destination);
 
-    /** This host's address towards {@code remote}: the tunnel's source when it has no {@code local_ip}. */
+    /**
+     * This host's address towards {@code remote}: the tunnel's source when it has no {@code local_ip}. Null when there
+     * is no route there now; the tunnel's packets are then dropped as {@code tunnel_no_route}, and asked again later.
+     */
     InetAddress localAddress(InetAddress remote);
 
     /** The underlay's MTU: the largest IP packet it carries. */

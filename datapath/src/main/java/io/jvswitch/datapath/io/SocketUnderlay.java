@@ -134,6 +134,8 @@ public final class SocketUnderlay implements Underlay {
     private final Settings settings;
     private final Set<InetAddress> groups = new LinkedHashSet<>();
     private final Map<InetAddress, InetAddress> sources = new HashMap<>();
+    private final Map<InetAddress, Long> noRouteUntil = new HashMap<>();
+    private static final long NO_ROUTE_RETRY_NANOS = 1_000_000_000L;
     private final List<Receiver> receivers = new ArrayList<>();
     private final List<UdpSocket> udpSockets = new ArrayList<>();
 
@@ -351,6 +353,10 @@ public final class SocketUnderlay implements Underlay {
         if (!open) {
             throw new IllegalStateException("the underlay is not open: no route lookup for " + remote.getHostAddress());
         }
+        Long retryAt = noRouteUntil.get(remote);
+        if (retryAt != null && System.nanoTime() - retryAt < 0) {
+            return null; // looked up less than a second ago and found no route: not a system call per packet
+        }
         InetAddress found;
         try {
             if (remote instanceof Inet4Address) {
@@ -359,24 +365,33 @@ public final class SocketUnderlay implements Underlay {
                         ByteBuffer.allocate(4).putInt(route4.localAddress()).array());
             } else {
                 if (route6 == null) {
-                    throw new IllegalStateException(
-                            "tunnel to " + remote.getHostAddress() + ", but the underlay is IPv4 only");
+                    return noRoute(remote, "the underlay is IPv4 only");
                 }
                 MemorySegment address = MemorySegment.ofArray(remote.getAddress());
                 route6.connect(Bytes.u64(address, 0), Bytes.u64(address, 8), 9);
                 found = InetAddress.getByAddress(route6.localAddress6());
             }
         } catch (NativeException e) {
-            throw new IllegalStateException(
-                    "no source address towards " + remote.getHostAddress() + ": " + e.getMessage(), e);
+            return noRoute(remote, e.getMessage());
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e); // 4 or 16 bytes are always an address
         }
         if (found.isAnyLocalAddress()) {
-            throw new IllegalStateException("no source address towards " + remote.getHostAddress());
+            return noRoute(remote, "the route gives no source address");
         }
         sources.put(remote, found);
+        noRouteUntil.remove(remote);
         return found;
+    }
+
+    /** No route towards {@code remote}: said once in the log, asked again in a second (a route may come). */
+    private InetAddress noRoute(InetAddress remote, String why) {
+        if (noRouteUntil.put(remote, System.nanoTime() + NO_ROUTE_RETRY_NANOS) == null) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "no route towards tunnel remote " + remote.getHostAddress() + ": " + why);
+        }
+        return null;
     }
 
     @Override

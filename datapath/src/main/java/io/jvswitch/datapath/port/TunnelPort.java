@@ -104,6 +104,10 @@ public final class TunnelPort extends Port {
             counters().transmitDropped();
             return io.jvswitch.datapath.DatapathDrop.TUNNEL_NO_DESTINATION;
         }
+        if (encapsulator == null) {
+            counters().transmitDropped();
+            return io.jvswitch.datapath.DatapathDrop.TUNNEL_NO_ROUTE;
+        }
         int innerLength = packet.length();
         // The outer IP packet: the inner frame plus every outer header but the outer Ethernet one.
         if (innerLength + encapsulator.template().overhead() > underlay.mtu()) {
@@ -165,6 +169,9 @@ public final class TunnelPort extends Port {
         Encapsulator encapsulator = flowEncapsulators.get(destination);
         if (encapsulator == null) {
             encapsulator = newEncapsulator(ipv4(destination), underlay);
+            if (encapsulator == null) {
+                return null;
+            }
             flowEncapsulators.put(destination, encapsulator);
         }
         lastFlowDestination = destination;
@@ -172,8 +179,12 @@ public final class TunnelPort extends Port {
         return encapsulator;
     }
 
+    /** A new encapsulator towards {@code destination}, or null when the underlay has no route there. */
     private Encapsulator newEncapsulator(InetAddress destination, Underlay underlay) {
         InetAddress source = config.localIp() != null ? config.localIp() : underlay.localAddress(destination);
+        if (source == null) {
+            return null;
+        }
         HeaderTemplate template =
                 new HeaderTemplate(config, source, destination, underlay.localMac(), underlay.nextHopMac(destination));
         return new Encapsulator(template, sequence);

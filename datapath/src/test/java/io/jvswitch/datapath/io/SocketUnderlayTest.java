@@ -3,7 +3,13 @@ package io.jvswitch.datapath.io;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jvswitch.datapath.Datapath;
+import io.jvswitch.datapath.DatapathDrop;
+import io.jvswitch.datapath.port.TunnelPort;
 import io.jvswitch.netio.Errno;
+import io.jvswitch.tunnel.TunnelConfig;
+import io.jvswitch.tunnel.TunnelType;
+import io.jvswitch.wire.DropReason;
+import io.jvswitch.wire.PacketBuffer;
 import io.jvswitch.wire.build.FrameBuilder;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -50,6 +56,34 @@ class SocketUnderlayTest {
                 assertThat(drops).containsEntry("underlay_send_failed", 40L);
                 assertThat(underlay.sendFailures()).isEqualTo(40);
                 assertThat(underlay.lastSendErrno()).isEqualTo(Errno.ENETUNREACH);
+            }
+        }
+    }
+
+    @Test
+    void aTunnelWithNoRouteToItsRemoteDropsItsPacketsAsTunnelNoRoute() throws Exception {
+        TestNamespace.assumePrivileged();
+        byte[] inner = new FrameBuilder()
+                .ethernet(0x020000000001L, 0x020000000002L)
+                .ipv4(0x0a000001, 0x0a000002)
+                .udp(40000, 53)
+                .payload(new byte[8])
+                .build();
+        try (TestNamespace namespace = TestNamespace.create("ul")) {
+            SocketUnderlay underlay = new SocketUnderlay(SocketUnderlay.Settings.ipv4(null));
+            Datapath datapath = new Datapath(InstantSource.system(), underlay);
+            TunnelPort tunnel = new TunnelPort(
+                    "vx0", TunnelConfig.fromOptions(TunnelType.VXLAN, Map.of("remote_ip", "198.18.99.1", "key", "5")));
+            try (EpollForwarder forwarder = EpollForwarder.start(datapath, underlay, namespace.name, "jvs-dp-ul");
+                    Arena arena = Arena.ofShared()) {
+                // Twice: the second answer comes from the remembered failure, not from another route lookup.
+                for (int i = 0; i < 2; i++) {
+                    DropReason dropped = forwarder
+                            .submit(() -> tunnel.send(PacketBuffer.of(arena, inner), 5, 0, underlay))
+                            .get(10, TimeUnit.SECONDS);
+                    assertThat(dropped).isEqualTo(DatapathDrop.TUNNEL_NO_ROUTE);
+                }
+                assertThat(underlay.sendFailures()).isZero();
             }
         }
     }
