@@ -324,20 +324,22 @@ public final class Datapath {
 
     private void process(Bridge bridge, PacketBuffer packet) {
         FlowExtractor.extract(packet.memory(), packet.start(), packet.length(), key);
-        MegaflowEntry entry = bridge.cache().classify(key, packet.length(), clock.millis());
+        // One hash of the flow key serves the flow cache and, as the flow's hash, a tunnel's UDP source port.
+        int flowHash = key.hash();
+        MegaflowEntry entry = bridge.cache().classify(key, flowHash, packet.length(), clock.millis());
         if (entry.dropReason() != null) {
             count(entry.dropReason());
         }
-        execute(entry.actions(), packet);
+        execute(entry.actions(), packet, flowHash);
     }
 
     /** Runs datapath actions on a packet: rewrites in place, outputs as they come (a tunnel output on a copy). */
-    private void execute(DatapathAction[] actions, PacketBuffer packet) {
+    private void execute(DatapathAction[] actions, PacketBuffer packet, int flowHash) {
         long tunnelId = 0;
         int tunnelDestination = 0;
         for (DatapathAction action : actions) {
             switch (action) {
-                case DatapathAction.Output(int number) -> output(number, packet, tunnelId, tunnelDestination);
+                case DatapathAction.Output(int number) -> output(number, packet, tunnelId, tunnelDestination, flowHash);
                 case DatapathAction.SetTunnel(long id, int destination) -> {
                     tunnelId = id;
                     tunnelDestination = destination;
@@ -356,7 +358,7 @@ public final class Datapath {
         }
     }
 
-    private void output(int number, PacketBuffer packet, long tunnelId, int tunnelDestination) {
+    private void output(int number, PacketBuffer packet, long tunnelId, int tunnelDestination, int flowHash) {
         Port port = portsByNumber.get(number);
         switch (port) {
             case EthernetPort ethernet -> ethernet.transmit(packet.memory(), packet.start(), packet.length());
@@ -374,7 +376,8 @@ public final class Datapath {
                             return;
                         }
                     }
-                    DropReason problem = tunnelPort.send(copy, tunnelId, tunnelDestination, etherType, underlay);
+                    DropReason problem =
+                            tunnelPort.send(copy, tunnelId, tunnelDestination, etherType, flowHash, underlay);
                     if (problem != null) {
                         count(problem);
                     }

@@ -60,10 +60,17 @@ public final class FlowCache {
 
     /** As {@link #classify(FlowKey, int)}, with the time read once for a whole batch by the caller. */
     public MegaflowEntry classify(FlowKey key, int length, long now) {
+        return classify(key, key.hash(), length, now);
+    }
+
+    /**
+     * As {@link #classify(FlowKey, int, long)}, with {@code hash} the key's {@link FlowKey#hash()}, computed by the
+     * caller because it uses it again (the tunnel's UDP source port).
+     */
+    public MegaflowEntry classify(FlowKey key, int hash, int length, long now) {
         if (pendingCount.get() != 0) {
             applyInvalidations();
         }
-        int hash = key.hash();
         MegaflowEntry entry = exact.lookup(key, hash);
         if (entry != null) {
             exactHits++;

@@ -16,12 +16,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Pushes a tunnel's outer headers onto packets, in place: the template is copied into the packet buffer's headroom
- * and only the per-packet fields are written. No copy of the payload, no allocation.
+ * and only the per-packet fields are written over it. No copy of the payload, no allocation.
  *
  * <p>Per packet: the outer ToS (configured DSCP or the inner one, with the inner ECN copied as RFC 6040's normal mode
  * asks), TTL (configured or inherited), IPv4 total length, ID and header checksum or IPv6 payload length and flow
  * label (the inner flow's hash, RFC 6438), the UDP length and source port (the inner flow's hash in the configured
  * range, RFC 7348 section 5), the key or VNI, the GRE sequence number, and the GRE or UDP checksum when enabled.
+ *
+ * <p>The flow hash is the caller's when it has one: a switch has already hashed the packet's flow key for its flow
+ * cache, and hashing the inner headers a second time would cost a third of the encapsulation (Open vSwitch likewise
+ * takes the packet's RSS hash for the source port). Without one, the encapsulator hashes the inner headers itself.
  *
  * <p>One instance per thread and template; GRE sequence numbers are shared through the counter given at creation so
  * that every thread sending into one tunnel draws from one sequence.
@@ -38,8 +42,12 @@ public final class Encapsulator {
     private final boolean keyFromFlow;
     private final boolean ipv6;
     private final boolean gre;
+    private final boolean needsHash;
+    private final int sourcePortMin;
+    private final int sourcePortMax;
     private final int ipProtocol;
     private final int ipv4FlagsWord;
+    private final long ipv4SumBase;
     private final int destinationPort;
     private final boolean inheritTos;
     private final int configuredTos;
@@ -64,8 +72,14 @@ public final class Encapsulator {
         this.fixedKey = outKey.value();
         this.ipv6 = template.ipv6();
         this.gre = config.type().isGre();
+        // The flow hash fills the UDP source port and the IPv6 flow label; GRE over IPv4 has neither.
+        this.needsHash = ipv6 || template.udpOffset() >= 0;
+        this.sourcePortMin = config.sourcePortMin();
+        this.sourcePortMax = config.sourcePortMax();
         this.ipProtocol = template.ipProtocol();
         this.ipv4FlagsWord = template.ipv4FlagsWord();
+        // The IPv4 header words that do not change per packet, summed once: version/IHL, protocol, flags, addresses.
+        this.ipv4SumBase = template.ipv4ConstantSum() + 0x4500 + ipProtocol;
         this.destinationPort = config.destinationPort();
         this.inheritTos = config.tos() == TunnelConfig.INHERIT;
         this.configuredTos = config.tos();
@@ -98,6 +112,19 @@ public final class Encapsulator {
      * @return null when done, else why the packet cannot go into this tunnel (the packet is then unchanged)
      */
     public DropReason encapsulate(PacketBuffer packet, long flowKey, int etherType) {
+        return push(packet, flowKey, etherType, 0, false);
+    }
+
+    /**
+     * As {@link #encapsulate(PacketBuffer, long, int)}, with the UDP source port and IPv6 flow label taken from
+     * {@code flowHash}, the hash the caller already computed for the packet's flow (any value equal for every packet
+     * of one flow and spread across flows), instead of hashing the inner headers again.
+     */
+    public DropReason encapsulate(PacketBuffer packet, long flowKey, int etherType, int flowHash) {
+        return push(packet, flowKey, etherType, flowHash, true);
+    }
+
+    private DropReason push(PacketBuffer packet, long flowKey, int etherType, int flowHash, boolean hashGiven) {
         MemorySegment segment = packet.memory();
         int innerStart = packet.start();
         int innerLength = packet.length();
@@ -109,8 +136,10 @@ public final class Encapsulator {
                 return TunnelDrop.L3_TUNNEL_NON_IP;
             }
             greProtocol = etherType != 0 ? etherType : inner.ipVersion() == 6 ? Gre.PROTOCOL_IPV6 : Gre.PROTOCOL_IPV4;
-        } else {
+        } else if (needsHash && !hashGiven) {
             inner.ofEthernet(segment, innerStart, innerLength);
+        } else {
+            inner.ipHeaderOfEthernet(segment, innerStart, innerLength);
         }
         int headerLength = template.length();
         // Bytes from the outer IP header to the end of the packet: IPv4's total length, IPv6's payload + 40.
@@ -122,12 +151,12 @@ public final class Encapsulator {
         int dscp = inheritTos ? innerTos & 0xfc : configuredTos;
         int tos = dscp | EcnPropagation.encapsulate(innerTos);
         int ttl = !inheritTtl ? configuredTtl : inner.ttl() >= 0 ? inner.ttl() : TunnelConfig.DEFAULT_TTL;
-        int hash = inner.hash();
+        int hash = hashGiven ? flowHash : inner.hash();
 
         int start = packet.prepend(headerLength);
         MemorySegment.copy(template.bytes(), 0, segment, start, headerLength);
 
-        // The outer IP header, written as whole 32-bit words: fewer, wider accesses are what keep this fast.
+        // The outer IP header, written as whole words: fewer, wider accesses are what keep this fast.
         int ip = start + template.ipOffset();
         int l4Length;
         if (ipv6) {
@@ -137,18 +166,19 @@ public final class Encapsulator {
         } else {
             l4Length = ipLength - 20;
             int id = nextIpId++ & 0xffff;
-            long sum = template.ipv4ConstantSum() + (0x4500 | tos) + ipLength + id + ((ttl << 8) | ipProtocol);
-            Bytes.u32(segment, ip, 0x4500_0000 | (tos << 16) | ipLength);
-            Bytes.u32(segment, ip + 4, (id << 16) | ipv4FlagsWord);
-            Bytes.u32(segment, ip + 8, (ttl << 24) | (ipProtocol << 16) | Checksum.finish(sum));
+            int checksum = Checksum.finishSmall(ipv4SumBase + tos + ipLength + id + (ttl << 8));
+            long versionToFragment =
+                    ((long) (0x4500_0000 | (tos << 16) | ipLength) << 32) | ((long) id << 16) | ipv4FlagsWord;
+            Bytes.u64(segment, ip, versionToFragment);
+            Bytes.u32(segment, ip + 8, (ttl << 24) | (ipProtocol << 16) | checksum);
         }
 
         int udp = template.udpOffset();
         if (udp >= 0) {
             udp += start;
-            int sourcePort = InnerFlow.sourcePort(hash, config.sourcePortMin(), config.sourcePortMax());
-            Bytes.u32(segment, udp, (sourcePort << 16) | destinationPort);
-            Bytes.u32(segment, udp + 4, l4Length << 16); // checksum 0 until computed below
+            long sourcePort = InnerFlow.sourcePort(hash, sourcePortMin, sourcePortMax);
+            // Ports, length, and a checksum of 0 until computed below.
+            Bytes.u64(segment, udp, (sourcePort << 48) | ((long) destinationPort << 32) | ((long) l4Length << 16));
         }
 
         int tunnel = start + template.tunnelOffset();
