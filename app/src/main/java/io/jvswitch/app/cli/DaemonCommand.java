@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
             "Restores bridges, ports, flows and the tunnel agent's state from the database with forwarding held off,"
                     + " turns forwarding on, then serves jvs vsctl, ofctl, appctl and agent on the control socket"
                     + " until it is stopped (SIGTERM or SIGINT). Every change is written to the database before it"
-                    + " is answered. A database that cannot be read is refused: the daemon does not start."
+                    + " is answered. Flows that expire (idle_timeout, hard_timeout) leave the database; after a"
+                    + " restart a hard_timeout keeps only the time it had left. A database that cannot be read is"
+                    + " refused: the daemon does not start."
         },
         mixinStandardHelpOptions = true,
         sortOptions = false)

@@ -1,5 +1,7 @@
 package io.jvswitch.app.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,9 +86,24 @@ public record SwitchDb(String uuid, List<BridgeConfig> bridges, AgentConfig agen
 
     /**
      * A bridge: its ports and the flows users added to it (as add-flow lines, re-added on start before traffic flows,
-     * as Open vSwitch's flow-restore-wait does).
+     * as Open vSwitch's flow-restore-wait does). Learned flows are never kept: the switch learns them again.
+     *
+     * <p>The flows follow the switch: one removed because its idle or hard timeout passed leaves {@code flows} too. A
+     * flow with a hard timeout has its deadline in {@code hardDeadlines}, keyed by its line in {@code flows}: the
+     * wall-clock instant at which the switch removes it (its last add or modify plus the timeout). A restarted daemon
+     * gives it only the time it had left, and leaves it out (and out of the database) once the deadline has passed;
+     * an idle timeout starts afresh at a restore. A database written before deadlines were kept has none: its hard
+     * timeouts start afresh at the next start, which writes their deadlines.
+     *
+     * @param hardDeadlines by flow line; a line that is not in {@code flows} is dropped. Not written when empty, so a
+     *     database without hard timeouts reads as it always has
      */
-    public record BridgeConfig(String name, String failMode, List<PortConfig> ports, List<String> flows) {
+    public record BridgeConfig(
+            String name,
+            String failMode,
+            List<PortConfig> ports,
+            List<String> flows,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Instant> hardDeadlines) {
         /** The flow table of a new bridge, as Open vSwitch gives one: everything to NORMAL. */
         public static final List<String> DEFAULT_FLOWS = List.of("priority=0 actions=NORMAL");
 
@@ -94,10 +111,20 @@ public record SwitchDb(String uuid, List<BridgeConfig> bridges, AgentConfig agen
             Objects.requireNonNull(name, "name");
             ports = List.copyOf(ports);
             flows = List.copyOf(flows);
+            Map<String, Instant> deadlines = new LinkedHashMap<>();
+            if (hardDeadlines != null) {
+                for (String flow : flows) {
+                    Instant deadline = hardDeadlines.get(flow);
+                    if (deadline != null) {
+                        deadlines.put(flow, deadline);
+                    }
+                }
+            }
+            hardDeadlines = java.util.Collections.unmodifiableMap(deadlines);
         }
 
         public static BridgeConfig named(String name) {
-            return new BridgeConfig(name, null, List.of(), DEFAULT_FLOWS);
+            return new BridgeConfig(name, null, List.of(), DEFAULT_FLOWS, Map.of());
         }
 
         public PortConfig port(String portName) {
@@ -121,7 +148,7 @@ public record SwitchDb(String uuid, List<BridgeConfig> bridges, AgentConfig agen
             if (!replaced) {
                 list.add(port);
             }
-            return new BridgeConfig(name, failMode, list, flows);
+            return new BridgeConfig(name, failMode, list, flows, hardDeadlines);
         }
 
         public BridgeConfig withoutPort(String portName) {
@@ -129,15 +156,26 @@ public record SwitchDb(String uuid, List<BridgeConfig> bridges, AgentConfig agen
                     name,
                     failMode,
                     ports.stream().filter(p -> !p.name().equals(portName)).toList(),
-                    flows);
+                    flows,
+                    hardDeadlines);
         }
 
         public BridgeConfig withFailMode(String mode) {
-            return new BridgeConfig(name, mode, ports, flows);
+            return new BridgeConfig(name, mode, ports, flows, hardDeadlines);
         }
 
+        /** These flows; those still here keep their deadlines. */
         public BridgeConfig withFlows(List<String> newFlows) {
-            return new BridgeConfig(name, failMode, ports, newFlows);
+            return new BridgeConfig(name, failMode, ports, newFlows, hardDeadlines);
+        }
+
+        public BridgeConfig withFlows(List<String> newFlows, Map<String, Instant> newHardDeadlines) {
+            return new BridgeConfig(name, failMode, ports, newFlows, newHardDeadlines);
+        }
+
+        /** When the switch removes flow {@code line} by its hard timeout, or null when none is known. */
+        public Instant hardDeadline(String line) {
+            return hardDeadlines.get(line);
         }
     }
 

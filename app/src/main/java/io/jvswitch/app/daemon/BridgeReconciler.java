@@ -10,20 +10,21 @@ import io.jvswitch.datapath.port.PatchPort;
 import io.jvswitch.datapath.port.Port;
 import io.jvswitch.datapath.port.PortType;
 import io.jvswitch.datapath.port.TunnelPort;
-import io.jvswitch.ofproto.table.FlowMod;
-import io.jvswitch.ofproto.text.FlowParser;
+import io.jvswitch.ofproto.table.Rule;
 import io.jvswitch.tunnel.TunnelConfig;
 import io.jvswitch.tunnel.TunnelType;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Makes the datapath's bridges match the bridges of a {@link SwitchDb} — those made with vsctl; the tunnel agent's are
  * its own. It remembers what it put in the datapath, port by port, so that it always changes the datapath from what
  * is really there: a port whose type, options or tag changed is removed and made again, a bridge it made and the
- * database lost is removed, a new bridge gets the database's flows. When a step fails (a device that cannot be
+ * database lost is removed, a new bridge gets the database's flows (each hard timeout with the time it had left), and
+ * its flow tables tell the daemon of every flow they expire. When a step fails (a device that cannot be
  * opened), it puts back what was there before and rethrows: the datapath is never left half-changed.
  *
  * <p>Runs on the datapath thread only.
@@ -31,14 +32,20 @@ import java.util.Map;
 final class BridgeReconciler {
     private final Datapath datapath;
     private final DevicePorts devices;
+    private final BiConsumer<String, List<Rule>> expired;
     /** What is in the datapath now: bridge name to its ports (the bridge's own port left out), as configured. */
     private final Map<String, Map<String, PortConfig>> present = new LinkedHashMap<>();
 
     private SwitchDb applied;
 
-    BridgeReconciler(Datapath datapath, DevicePorts devices) {
+    /**
+     * @param expired hears, on the datapath thread, the bridge's name and the flows its tables expired (learned ones
+     *     too): it must not block
+     */
+    BridgeReconciler(Datapath datapath, DevicePorts devices, BiConsumer<String, List<Rule>> expired) {
         this.datapath = datapath;
         this.devices = devices;
+        this.expired = expired;
     }
 
     /**
@@ -85,7 +92,10 @@ final class BridgeReconciler {
             if (!present.containsKey(wanted.name())) {
                 bridge = datapath.addBridge(wanted.name());
                 present.put(wanted.name(), new LinkedHashMap<>());
-                bridge.tables().replaceAll(parseFlows(wanted));
+                long now = datapath.clock().millis();
+                bridge.tables().replaceAll(StoredFlows.parse(wanted), StoredFlows.hardTimerStarts(wanted, now));
+                String name = wanted.name();
+                bridge.tables().addExpiryListener(rules -> expired.accept(name, rules));
             }
             Map<String, PortConfig> ports = present.get(wanted.name());
             for (PortConfig port : wanted.ports()) {
@@ -96,11 +106,6 @@ final class BridgeReconciler {
                 ports.put(port.name(), port);
             }
         }
-    }
-
-    /** The stored flows of a bridge, as flow mods; they were checked when they were stored. */
-    static List<FlowMod> parseFlows(BridgeConfig bridge) {
-        return FlowParser.parseLines(bridge.flows(), FlowMod.Command.ADD, "flows of " + bridge.name());
     }
 
     private void removePort(Bridge bridge, PortConfig config) {

@@ -24,7 +24,6 @@ import io.jvswitch.ofproto.flow.FlowKey;
 import io.jvswitch.ofproto.table.FlowDiff;
 import io.jvswitch.ofproto.table.FlowMod;
 import io.jvswitch.ofproto.table.FlowModException;
-import io.jvswitch.ofproto.table.FlowTables;
 import io.jvswitch.ofproto.table.Rule;
 import io.jvswitch.ofproto.text.FlowKeyParser;
 import io.jvswitch.ofproto.text.FlowParseException;
@@ -35,15 +34,20 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -55,6 +59,11 @@ import java.util.function.Consumer;
  * <p>Start order, as Open vSwitch's {@code flow-restore-wait}: forwarding off, bridges, ports and flows (and the tunnel
  * agent's state) restored, forwarding on. Requests are served one at a time; all datapath work goes through {@link
  * DatapathThread#submit}.
+ *
+ * <p>The stored flows follow the switch ({@link StoredFlows}): a user's flow that the switch removes because its idle or
+ * hard timeout passed leaves the store too. The datapath thread only notes what expired; the timer thread writes the
+ * store, once for all the flows that expired together, so that no file is written between packets. A flow with a hard
+ * timeout is restored after a restart with the time it had left, or not at all once its deadline has passed.
  */
 public final class SwitchDaemon implements AutoCloseable {
     /** How the read commands answer. */
@@ -64,6 +73,7 @@ public final class SwitchDaemon implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final System.Logger LOG = System.getLogger(SwitchDaemon.class.getName());
     private static final Set<String> AGENT_BRIDGES = Set.of(TunnelAgent.INTEGRATION_BRIDGE, TunnelAgent.TUNNEL_BRIDGE);
 
     private final ConfigStore store;
@@ -71,15 +81,32 @@ public final class SwitchDaemon implements AutoCloseable {
     private final DatapathThread thread;
     private final BridgeReconciler reconciler;
     private final ScheduledExecutorService timers;
+    private final InstantSource clock;
+    private final Consumer<String> log;
+    /** Flows the switch expired, noted on the datapath thread for {@link #forgetExpired} to drop from the store. */
+    private final Queue<Expired> expired = new ConcurrentLinkedQueue<>();
+
+    private final AtomicBoolean forgetScheduled = new AtomicBoolean();
     private SwitchDb db;
     private TunnelAgent agent;
 
-    private SwitchDaemon(ConfigStore store, DatapathRuntime runtime, DatapathThread thread, SwitchDb db) {
+    /** Flows a bridge's tables expired together (learned ones too: the store has none of them). */
+    private record Expired(String bridge, List<Rule> rules) {}
+
+    private SwitchDaemon(
+            ConfigStore store,
+            DatapathRuntime runtime,
+            DatapathThread thread,
+            SwitchDb db,
+            InstantSource clock,
+            Consumer<String> log) {
         this.store = store;
         this.runtime = runtime;
         this.thread = thread;
         this.db = db;
-        this.reconciler = new BridgeReconciler(thread.datapath(), runtime.devicePorts());
+        this.clock = clock;
+        this.log = log;
+        this.reconciler = new BridgeReconciler(thread.datapath(), runtime.devicePorts(), this::flowsExpired);
         this.timers = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread timer = new Thread(task, "jvs-timers");
             timer.setDaemon(true);
@@ -96,20 +123,30 @@ public final class SwitchDaemon implements AutoCloseable {
      */
     public static SwitchDaemon start(ConfigStore store, DatapathRuntime runtime, Consumer<String> log)
             throws IOException {
-        SwitchDb db = store.load();
-        check(store, db);
-        DatapathThread thread = runtime.start(InstantSource.system());
+        return start(store, runtime, InstantSource.system(), log);
+    }
+
+    /**
+     * As {@link #start(ConfigStore, DatapathRuntime, Consumer)}, on {@code clock}: the wall clock for a switch, a
+     * virtual one for tests of timeouts (which call {@link #runTimers} when they move it). Flow times, ages and the
+     * hard deadlines kept in the store all come from it.
+     */
+    public static SwitchDaemon start(
+            ConfigStore store, DatapathRuntime runtime, InstantSource clock, Consumer<String> log) throws IOException {
+        SwitchDb loaded = store.load();
+        check(store, loaded);
+        DatapathThread thread = runtime.start(clock);
         thread.forwarding(false);
-        SwitchDaemon daemon = new SwitchDaemon(store, runtime, thread, db);
+        SwitchDaemon daemon = new SwitchDaemon(store, runtime, thread, loaded, clock, log);
         try {
-            daemon.restore(log);
+            daemon.restore();
         } catch (IOException | RuntimeException e) {
             thread.close();
             throw e;
         }
         thread.forwarding(true);
         log.accept("forwarding on");
-        daemon.timers.scheduleAtFixedRate(daemon::runTimers, 1, 1, TimeUnit.SECONDS);
+        daemon.timers.scheduleAtFixedRate(daemon::runTimersInBackground, 1, 1, TimeUnit.SECONDS);
         return daemon;
     }
 
@@ -119,7 +156,7 @@ public final class SwitchDaemon implements AutoCloseable {
             UUID.fromString(db.uuid());
             Vsctl.validate(db);
             for (BridgeConfig bridge : db.bridges()) {
-                BridgeReconciler.parseFlows(bridge);
+                StoredFlows.parse(bridge);
             }
             if (db.agent() != null) {
                 HostFile.state(JSON.valueToTree(db.agent().host()), "agent");
@@ -129,7 +166,21 @@ public final class SwitchDaemon implements AutoCloseable {
         }
     }
 
-    private void restore(Consumer<String> log) throws IOException {
+    /**
+     * Restores the stored configuration, less the flows whose hard timeout passed while the daemon was stopped; the
+     * store is written again when that (or a hard deadline it lacked) changed it.
+     */
+    private synchronized void restore() throws IOException {
+        SwitchDb loaded = db;
+        List<String> notRestored = new ArrayList<>();
+        long now = clock.millis();
+        for (BridgeConfig bridge : loaded.bridges()) {
+            StoredFlows.Restore restore = StoredFlows.Restore.of(bridge, now);
+            db = db.withBridge(restore.bridge());
+            restore.expired()
+                    .forEach(line -> notRestored.add(
+                            bridge.name() + ": " + line + " (hard deadline " + bridge.hardDeadline(line) + ")"));
+        }
         int ports = db.bridges().stream().mapToInt(b -> b.ports().size() - 1).sum();
         int flows = db.bridges().stream().mapToInt(b -> b.flows().size()).sum();
         SwitchDb restored = db;
@@ -139,6 +190,10 @@ public final class SwitchDaemon implements AutoCloseable {
         });
         log.accept("restored " + db.bridges().size() + " bridges, " + ports + " ports and " + flows + " flows from "
                 + store.file());
+        notRestored.forEach(line -> log.accept("not restored, its hard timeout passed while stopped: " + line));
+        if (!db.equals(loaded)) {
+            store.save(db);
+        }
         if (db.agent() != null) {
             try {
                 HostState state = HostFile.state(JSON.valueToTree(db.agent().host()), "agent");
@@ -170,11 +225,133 @@ public final class SwitchDaemon implements AutoCloseable {
         return db;
     }
 
-    private void runTimers() {
+    /**
+     * Runs the datapath's timers now (counters, flow expiry, MAC ageing) and writes the store without the flows that
+     * expired before returning. The daemon runs them every second by itself; a test on a virtual clock calls this after
+     * moving the clock.
+     */
+    public void runTimers() throws DaemonException {
+        onDatapath(() -> {
+            datapath().runTimers();
+            return null;
+        });
+        try {
+            forgetExpired();
+        } catch (IOException e) {
+            throw new DaemonException("cannot write " + store.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void runTimersInBackground() {
         thread.submit(() -> {
             datapath().runTimers();
             return null;
         });
+        if (!expired.isEmpty()) {
+            scheduleForget(); // what a write that failed left behind
+        }
+    }
+
+    // --------------------------------------------------------------------------------------------------------- expiry
+
+    /** From a bridge's flow tables, on the datapath thread: notes what expired and leaves the writing to the timers. */
+    private void flowsExpired(String bridge, List<Rule> rules) {
+        expired.add(new Expired(bridge, rules));
+        scheduleForget();
+    }
+
+    private void scheduleForget() {
+        if (forgetScheduled.compareAndSet(false, true)) {
+            try {
+                timers.execute(() -> {
+                    forgetScheduled.set(false);
+                    try {
+                        forgetExpired();
+                    } catch (IOException | RuntimeException e) {
+                        LOG.log(
+                                System.Logger.Level.WARNING,
+                                "cannot remove expired flows from " + store.file() + " (will try again): " + e);
+                    }
+                });
+            } catch (RejectedExecutionException closing) {
+                forgetScheduled.set(false); // close() writes what is left
+            }
+        }
+    }
+
+    /**
+     * Drops from the store the users' flows that the switch expired, in one write for all of them; learned flows were
+     * never stored. A flow that is back in the switch as it is stored (added again since it expired) stays. The drop
+     * is the del-flows --strict of each flow on the stored flows, through {@link StoredFlows#change}, as every other
+     * change to them; the switch has removed the flows already. When the write fails, the flows are noted again for
+     * the next try.
+     */
+    private synchronized void forgetExpired() throws IOException {
+        List<Expired> batch = new ArrayList<>();
+        for (Expired next; (next = expired.poll()) != null; ) {
+            batch.add(next);
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        Map<String, List<Rule>> byBridge = new LinkedHashMap<>();
+        batch.forEach(each -> byBridge.computeIfAbsent(each.bridge(), name -> new ArrayList<>())
+                .addAll(each.rules()));
+        SwitchDb next = db;
+        List<String> forgotten = new ArrayList<>();
+        try {
+            for (Map.Entry<String, List<Rule>> entry : byBridge.entrySet()) {
+                BridgeConfig config = next.bridge(entry.getKey());
+                if (config == null) {
+                    continue;
+                }
+                Map<FlowDiff.Key, FlowMod> stored = FlowDiff.byKey(StoredFlows.parse(config));
+                List<FlowMod> candidates = entry.getValue().stream()
+                        .map(rule -> stored.get(FlowDiff.key(FlowDiff.flowOf(rule))))
+                        .filter(flow -> flow != null)
+                        .distinct()
+                        .toList();
+                if (candidates.isEmpty()) {
+                    continue;
+                }
+                List<FlowMod> gone = onDatapath(() -> notInSwitch(config.name(), candidates));
+                if (gone.isEmpty()) {
+                    continue;
+                }
+                List<FlowMod> deletes = gone.stream()
+                        .map(flow -> flow.withCommand(FlowMod.Command.DELETE_STRICT))
+                        .toList();
+                next = next.withBridge(StoredFlows.change(config, deletes, false, clock));
+                gone.forEach(flow -> forgotten.add(config.name() + ": " + RuleFormatter.addFlowLine(flow)));
+            }
+            if (next.equals(db)) {
+                return;
+            }
+            store.save(next);
+        } catch (DaemonException e) {
+            expired.addAll(batch);
+            throw new IOException(e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            expired.addAll(batch);
+            throw e;
+        }
+        db = next;
+        log.accept("removed " + forgotten.size() + " expired flow" + (forgotten.size() == 1 ? "" : "s") + " from "
+                + store.file() + ": " + String.join("; ", forgotten));
+    }
+
+    /** Of these stored flows, those the bridge does not hold as stored now: on the datapath thread. */
+    private List<FlowMod> notInSwitch(String bridgeName, List<FlowMod> flows) {
+        Bridge bridge = datapath().bridge(bridgeName);
+        List<FlowMod> gone = new ArrayList<>();
+        for (FlowMod flow : flows) {
+            List<Rule> now =
+                    bridge == null ? List.of() : bridge.tables().rules(flow.withCommand(FlowMod.Command.DELETE_STRICT));
+            if (now.isEmpty() || !FlowDiff.same(FlowDiff.flowOf(now.getFirst()), flow)) {
+                gone.add(flow);
+            }
+        }
+        return gone;
     }
 
     // ---------------------------------------------------------------------------------------------------------- vsctl
@@ -313,20 +490,13 @@ public final class SwitchDaemon implements AutoCloseable {
             throw new DaemonException(bridgeName + " is not a bridge");
         }
         // The stored flows, changed in a table of their own: learned flows and counters stay out of the store.
-        FlowTables stored = new FlowTables(InstantSource.system());
-        List<String> lines;
+        BridgeConfig changed;
         try {
-            stored.replaceAll(BridgeReconciler.parseFlows(config));
-            if (replace) {
-                stored.replaceAll(mods);
-            } else {
-                stored.applyAll(mods);
-            }
-            lines = stored.rules().stream().map(RuleFormatter::addFlowLine).toList();
+            changed = StoredFlows.change(config, mods, replace, clock);
         } catch (FlowModException e) {
             throw new DaemonException(bridgeName + ": " + e.getMessage(), e);
         }
-        SwitchDb next = db.withBridge(config.withFlows(lines));
+        SwitchDb next = db.withBridge(changed);
         onDatapath(() -> {
             Bridge bridge = datapath().bridge(bridgeName);
             if (replace) {
@@ -339,7 +509,10 @@ public final class SwitchDaemon implements AutoCloseable {
         try {
             store.save(next);
         } catch (IOException e) {
-            onDatapath(() -> datapath().bridge(bridgeName).tables().replaceAll(BridgeReconciler.parseFlows(config)));
+            onDatapath(() -> datapath()
+                    .bridge(bridgeName)
+                    .tables()
+                    .replaceAll(StoredFlows.parse(config), StoredFlows.hardTimerStarts(config, clock.millis())));
             throw new DaemonException("cannot write " + store.file() + ": " + e.getMessage(), e);
         }
         db = next;
@@ -565,10 +738,18 @@ public final class SwitchDaemon implements AutoCloseable {
         }
     }
 
-    /** Stops the timers and the datapath thread; the store already holds everything. */
+    /**
+     * Stops the timers and the datapath thread; the store already holds everything, but for flows that expired just
+     * now, which it drops first.
+     */
     @Override
     public void close() {
         timers.shutdownNow();
+        try {
+            forgetExpired();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot remove expired flows from " + store.file() + ": " + e);
+        }
         thread.close();
     }
 }

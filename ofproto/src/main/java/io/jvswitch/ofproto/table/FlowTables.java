@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.ToLongFunction;
 
 /**
  * The OpenFlow tables of one bridge, 0 to 254, with Open vSwitch's semantics for adding, modifying, deleting,
@@ -32,6 +33,7 @@ public final class FlowTables {
     private final InstantSource clock;
     private final List<Classifier<Rule>> tables = new ArrayList<>(TABLE_COUNT);
     private final List<FlowChangeListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<FlowExpiryListener> expiryListeners = new CopyOnWriteArrayList<>();
     private volatile long generation;
 
     public FlowTables(InstantSource clock) {
@@ -47,6 +49,11 @@ public final class FlowTables {
 
     public void addListener(FlowChangeListener listener) {
         listeners.add(listener);
+    }
+
+    /** Hears of the flows {@link #expire} removes, after the change listeners have heard of each one. */
+    public void addExpiryListener(FlowExpiryListener listener) {
+        expiryListeners.add(listener);
     }
 
     /** Bumped on every change: a cheap way to know that something changed since a point in time. */
@@ -135,7 +142,7 @@ public final class FlowTables {
         long now = clock.millis();
         return switch (mod.command()) {
             case ADD -> {
-                add(mod, now);
+                add(mod, now, now);
                 yield 1;
             }
             case MODIFY, MODIFY_STRICT -> {
@@ -144,7 +151,7 @@ public final class FlowTables {
                     if (mod.cookieMask() != 0) {
                         yield 0; // selecting by cookie: a modify never adds (OVS's modify_may_add_flow)
                     }
-                    add(mod.withCommand(FlowMod.Command.ADD), now); // OpenFlow 1.0: modify adds what is not there
+                    add(mod.withCommand(FlowMod.Command.ADD), now, now); // OpenFlow 1.0: modify adds what is not there
                     yield 1;
                 }
                 for (Rule rule : rules) {
@@ -164,7 +171,8 @@ public final class FlowTables {
         };
     }
 
-    private void add(FlowMod mod, long now) {
+    /** Adds {@code mod}'s flow at {@code now}, its hard timer started at {@code hardTimerStart} (at most now). */
+    private void add(FlowMod mod, long now, long hardTimerStart) {
         int table = addTable(mod);
         Rule rule = new Rule(
                 table,
@@ -174,7 +182,8 @@ public final class FlowTables {
                 mod.actions(),
                 mod.idleTimeout(),
                 mod.hardTimeout(),
-                now);
+                now,
+                Math.min(now, hardTimerStart));
         Rule old = tables.get(table).insert(rule);
         if (old != null) {
             old.markRemoved();
@@ -253,7 +262,7 @@ public final class FlowTables {
             return existing;
         }
         check(mod);
-        add(mod.withCommand(FlowMod.Command.ADD), now);
+        add(mod.withCommand(FlowMod.Command.ADD), now, now);
         return tables.get(mod.table()).findExactly(mod.match(), mod.priority());
     }
 
@@ -269,6 +278,20 @@ public final class FlowTables {
      * @throws FlowModException when a flow cannot be added; nothing changed
      */
     public synchronized List<FlowDiff.Change> replaceAll(List<FlowMod> flows) {
+        return replaceAll(flows, flow -> Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #replaceAll(List)}, for flows that were in the tables before (a switch restoring the flows it kept
+     * across a restart): a flow this adds has its hard timer started at {@code hardTimerStart} of it, a time in the
+     * clock's milliseconds, instead of now, so that it keeps only the time it had left; a start after now counts as
+     * now, so that no flow ever gets more than its whole hard timeout. Its duration, idle timer and counters start now.
+     * Flows left alone keep their timers, as they do in {@link #replaceAll(List)}.
+     *
+     * <p>A flow whose hard timeout has already passed by its start is added all the same, and the next {@link
+     * #expire} removes it: the caller leaves out the flows it does not want back.
+     */
+    public synchronized List<FlowDiff.Change> replaceAll(List<FlowMod> flows, ToLongFunction<FlowMod> hardTimerStart) {
         for (FlowMod flow : flows) {
             if (flow.command() != FlowMod.Command.ADD) {
                 throw new FlowModException("replace-flows takes flows to add, not " + flow.command());
@@ -289,13 +312,16 @@ public final class FlowTables {
         }
         for (FlowDiff.Change change : changes) {
             if (change.after() != null) {
-                add(change.after(), now);
+                add(change.after(), now, hardTimerStart.applyAsLong(change.after()));
             }
         }
         return changes;
     }
 
-    /** Removes every flow whose idle or hard timeout has passed, and returns them. */
+    /**
+     * Removes every flow whose idle or hard timeout has passed, and returns them; the {@linkplain #addExpiryListener
+     * expiry listeners} hear of them too, in one call, when there are any.
+     */
     public synchronized List<Rule> expire() {
         long now = clock.millis();
         List<Rule> expired = new ArrayList<>();
@@ -308,6 +334,12 @@ public final class FlowTables {
         }
         for (Rule rule : expired) {
             remove(rule);
+        }
+        if (!expired.isEmpty()) {
+            List<Rule> gone = List.copyOf(expired);
+            for (FlowExpiryListener listener : expiryListeners) {
+                listener.flowsExpired(gone);
+            }
         }
         return expired;
     }

@@ -40,7 +40,8 @@ public final class Rule implements Classified {
             List<Action> actions,
             int idleTimeout,
             int hardTimeout,
-            long nowMillis) {
+            long nowMillis,
+            long hardTimerStartMillis) {
         this.table = table;
         this.match = match;
         this.priority = priority;
@@ -49,7 +50,7 @@ public final class Rule implements Classified {
         this.idleTimeout = idleTimeout;
         this.hardTimeout = hardTimeout;
         this.createdMillis = nowMillis;
-        this.modifiedMillis = nowMillis;
+        this.modifiedMillis = hardTimerStartMillis;
         this.usedMillis = nowMillis;
     }
 
@@ -89,7 +90,11 @@ public final class Rule implements Classified {
         return createdMillis;
     }
 
-    /** When the flow was added or last modified (what {@code hard_age} and the hard timeout count from). */
+    /**
+     * When the flow was added or last modified (what {@code hard_age} and the hard timeout count from); for a flow
+     * restored with the time it had left ({@link FlowTables#replaceAll(List, java.util.function.ToLongFunction)}),
+     * when its hard timer started, which may be before the flow was added.
+     */
     public long modifiedMillis() {
         return modifiedMillis;
     }

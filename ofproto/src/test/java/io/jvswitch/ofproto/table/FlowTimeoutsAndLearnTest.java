@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jvswitch.ofproto.ManualClock;
 import io.jvswitch.ofproto.text.FlowParser;
 import io.jvswitch.ofproto.text.RuleFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -147,5 +148,51 @@ class FlowTimeoutsAndLearnTest {
                         "table=20, hard_timeout=300, priority=2,dl_vlan=1,dl_dst=fa:16:3e:1f:19:55 actions=output:3",
                         "table=20, hard_timeout=300, priority=1,dl_vlan=1,dl_dst=fa:16:3e:1f:19:55 actions=output:3",
                         "table=20, hard_timeout=300, priority=1,dl_vlan=2,dl_dst=fa:16:3e:1f:19:55 actions=output:3");
+    }
+
+    @Test
+    void expiryListenersHearEveryExpireThatRemovedFlowsOnceWithAllOfThem() {
+        List<List<Rule>> heard = new ArrayList<>();
+        tables.addExpiryListener(heard::add);
+        Rule hard = add("hard_timeout=10,priority=1,in_port=1 actions=drop");
+        Rule idle = add("idle_timeout=10,priority=2,in_port=2 actions=drop");
+        add("priority=3,in_port=3 actions=drop");
+
+        assertThat(expireAt(NOW + 10_000)).isEmpty();
+        assertThat(heard).isEmpty();
+        assertThat(expireAt(NOW + 10_001)).containsExactlyInAnyOrder(hard, idle);
+        assertThat(heard).hasSize(1);
+        assertThat(heard.getFirst()).containsExactlyInAnyOrder(hard, idle);
+        assertThat(expireAt(NOW + 60_000)).isEmpty();
+        assertThat(heard).hasSize(1);
+    }
+
+    @Test
+    void aFlowRestoredWithAnEarlierHardTimerStartKeepsOnlyTheTimeItHadLeft() {
+        FlowMod flow = FlowParser.parse(
+                "hard_timeout=10,idle_timeout=5,priority=1,in_port=1 actions=drop", FlowMod.Command.ADD);
+        tables.replaceAll(List.of(flow), restored -> NOW - 7_000); // its timer ran 7 s before the restart
+
+        Rule rule = tables.rules().getFirst();
+        assertThat(RuleFormatter.dumpLine(rule, NOW + 1_000))
+                .isEqualTo(" cookie=0x0, duration=1.000s, table=0, n_packets=0, n_bytes=0, idle_timeout=5,"
+                        + " hard_timeout=10, idle_age=1, hard_age=8, priority=1,in_port=1 actions=drop");
+        rule.addStats(1, 60, NOW + 2_000); // keeps the idle timer (restarted at the restore) from firing first
+        assertThat(expireAt(NOW + 3_000)).isEmpty();
+        assertThat(expireAt(NOW + 3_001)).containsExactly(rule);
+    }
+
+    @Test
+    void aHardTimerStartAfterNowCountsAsNowAndFlowsLeftAloneKeepTheirTimers() {
+        Rule kept = add("hard_timeout=10,priority=2,in_port=2 actions=drop");
+        clock.set(NOW + 4_000);
+        FlowMod later = FlowParser.parse("hard_timeout=10,priority=1,in_port=1 actions=drop", FlowMod.Command.ADD);
+        tables.replaceAll(
+                List.of(FlowDiff.flowOf(kept), later), restored -> NOW + 60_000); // a clock that went backwards
+
+        assertThat(tables.rules()).contains(kept);
+        assertThat(expireAt(NOW + 10_001)).containsExactly(kept); // not restarted at NOW - 50 s nor at 4 s
+        assertThat(expireAt(NOW + 14_000)).isEmpty(); // the whole 10 s from its restore, no more
+        assertThat(expireAt(NOW + 14_001)).hasSize(1);
     }
 }
