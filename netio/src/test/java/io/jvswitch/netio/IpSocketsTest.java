@@ -62,7 +62,7 @@ class IpSocketsTest {
         if (net != null) {
             String[] names = net.names();
             net.close();
-            String left = TwoNamespaces.namespacesLeft();
+            String left = TestNamespace.namespacesLeft();
             for (String name : names) {
                 assertThat(left).doesNotContain(name);
             }

@@ -29,7 +29,7 @@ class TapDeviceTest {
 
     private static void talksToTheKernel(boolean offloads) throws Exception {
         TestNamespace.assumePrivileged();
-        try (TestNamespace namespace = TestNamespace.create();
+        try (TestNamespace namespace = TestNamespace.create("tap", TestNamespace.Ipv6.ON);
                 TapDevice tap = NetNamespace.call(namespace.name, () -> {
                     TapDevice device = offloads ? TapDevice.openWithOffloads("jvstap0") : TapDevice.open("jvstap0");
                     device.setMtu(1400);

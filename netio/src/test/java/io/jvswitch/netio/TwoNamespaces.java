@@ -1,6 +1,9 @@
 package io.jvswitch.netio;
 
+import io.jvswitch.netio.TestNamespace.Ipv6;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -32,25 +35,22 @@ final class TwoNamespaces implements AutoCloseable {
     }
 
     static TwoNamespaces create(boolean ipv6) throws Exception {
-        TestNamespace ns1 = TestNamespace.create();
-        TestNamespace ns2 = null;
+        Ipv6 mode = ipv6 ? Ipv6.ON : Ipv6.OFF_TO_KEEP_LINKS_QUIET;
+        List<TestNamespace> created = new ArrayList<>();
         try {
-            ns2 = TestNamespace.create();
-            TwoNamespaces pair = new TwoNamespaces(ns1, ns2);
+            for (String role : new String[] {"ns1", "ns2"}) {
+                created.add(TestNamespace.create(role, mode));
+            }
+            TwoNamespaces pair = new TwoNamespaces(created.get(0), created.get(1));
             pair.setUp(ipv6);
             return pair;
         } catch (Exception | Error e) {
-            closeBoth(ns1, ns2, e);
+            TestNamespace.deleteAll(created.reversed(), e);
             throw e;
         }
     }
 
     private void setUp(boolean ipv6) throws Exception {
-        for (TestNamespace ns : new TestNamespace[] {ns1, ns2}) {
-            String value = ipv6 ? "0" : "1";
-            ns.exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=" + value);
-            ns.exec("sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=" + value);
-        }
         ns1.ip(
                 "link",
                 "add",
@@ -113,45 +113,6 @@ final class TwoNamespaces implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        closeBoth(ns1, ns2, null);
-        String left = namespacesLeft();
-        for (String name : names()) {
-            if (left.lines().anyMatch(line -> line.split(" ")[0].equals(name))) {
-                throw new IOException("namespace " + name + " is still there after its deletion");
-            }
-        }
-    }
-
-    /** {@code ip netns list}. */
-    static String namespacesLeft() throws IOException {
-        try {
-            return TestNamespace.run("ip", "netns", "list");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while listing namespaces", e);
-        }
-    }
-
-    private static void closeBoth(TestNamespace ns1, TestNamespace ns2, Throwable pending) throws IOException {
-        IOException failure = null;
-        for (TestNamespace ns : new TestNamespace[] {ns2, ns1}) {
-            if (ns == null) {
-                continue;
-            }
-            try {
-                ns.close();
-            } catch (IOException e) {
-                if (pending != null) {
-                    pending.addSuppressed(e);
-                } else if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        TestNamespace.deleteAll(List.of(ns2, ns1));
     }
 }

@@ -8,6 +8,7 @@ import io.jvswitch.netio.IpFamily;
 import io.jvswitch.netio.MessageBatch;
 import io.jvswitch.netio.NetNamespace;
 import io.jvswitch.netio.RawIpSocket;
+import io.jvswitch.netio.TestNamespace;
 import io.jvswitch.tunnel.TunnelType;
 import io.jvswitch.wire.Checksum;
 import java.io.IOException;

@@ -6,6 +6,8 @@ import io.jvswitch.datapath.Datapath;
 import io.jvswitch.datapath.DatapathDrop;
 import io.jvswitch.datapath.port.TunnelPort;
 import io.jvswitch.netio.Errno;
+import io.jvswitch.netio.TestNamespace;
+import io.jvswitch.netio.TestNamespace.Ipv6;
 import io.jvswitch.tunnel.TunnelConfig;
 import io.jvswitch.tunnel.TunnelType;
 import io.jvswitch.wire.DropReason;
@@ -32,7 +34,7 @@ class SocketUnderlayTest {
                 .udp(50000, 4789)
                 .payload(new byte[8])
                 .build();
-        try (TestNamespace namespace = TestNamespace.create("ul")) {
+        try (TestNamespace namespace = TestNamespace.create("ul", Ipv6.OFF_TO_KEEP_LINKS_QUIET)) {
             SocketUnderlay underlay = new SocketUnderlay(SocketUnderlay.Settings.ipv4(null));
             Datapath datapath = new Datapath(InstantSource.system(), underlay);
             try (EpollForwarder forwarder = EpollForwarder.start(datapath, underlay, namespace.name, "jvs-dp-ul")) {
@@ -69,7 +71,7 @@ class SocketUnderlayTest {
                 .udp(40000, 53)
                 .payload(new byte[8])
                 .build();
-        try (TestNamespace namespace = TestNamespace.create("ul")) {
+        try (TestNamespace namespace = TestNamespace.create("ul", Ipv6.OFF_TO_KEEP_LINKS_QUIET)) {
             SocketUnderlay underlay = new SocketUnderlay(SocketUnderlay.Settings.ipv4(null));
             Datapath datapath = new Datapath(InstantSource.system(), underlay);
             TunnelPort tunnel = new TunnelPort(

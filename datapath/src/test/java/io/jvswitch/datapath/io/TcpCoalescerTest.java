@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jvswitch.netio.NetNamespace;
 import io.jvswitch.netio.PartialChecksum;
+import io.jvswitch.netio.TestNamespace;
+import io.jvswitch.netio.TestNamespace.Ipv6;
 import io.jvswitch.netio.VirtioNetHeader;
 import io.jvswitch.wire.Bytes;
 import io.jvswitch.wire.Checksum;
@@ -375,7 +377,7 @@ class TcpCoalescerTest {
     @Test
     void aRealTapTakesTheSuperFrameAsOnePacket() throws Exception {
         TestNamespace.assumePrivileged();
-        try (TestNamespace namespace = TestNamespace.create("gro")) {
+        try (TestNamespace namespace = TestNamespace.create("gro", Ipv6.OFF_TO_KEEP_LINKS_QUIET)) {
             TapPortDevice device = NetNamespace.call(namespace.name, () -> TapPortDevice.create("jvsgro0", 1500, 0));
             try {
                 device.coalescing(true);

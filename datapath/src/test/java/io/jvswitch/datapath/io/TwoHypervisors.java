@@ -3,6 +3,8 @@ package io.jvswitch.datapath.io;
 import io.jvswitch.datapath.Datapath;
 import io.jvswitch.datapath.bridge.Bridge;
 import io.jvswitch.datapath.port.TunnelPort;
+import io.jvswitch.netio.TestNamespace;
+import io.jvswitch.netio.TestNamespace.Ipv6;
 import io.jvswitch.tunnel.TunnelConfig;
 import io.jvswitch.tunnel.TunnelType;
 import java.io.IOException;
@@ -30,12 +32,10 @@ final class TwoHypervisors implements AutoCloseable {
     final TestNamespace hv2;
     final TestNamespace vm1;
     final TestNamespace vm2;
-    private final List<TestNamespace> namespaces;
     private final List<EpollForwarder> forwarders = new ArrayList<>();
     private boolean ipv6Underlay;
 
     private TwoHypervisors(List<TestNamespace> namespaces) {
-        this.namespaces = namespaces;
         this.hv1 = namespaces.get(0);
         this.hv2 = namespaces.get(1);
         this.vm1 = namespaces.get(2);
@@ -46,19 +46,13 @@ final class TwoHypervisors implements AutoCloseable {
         List<TestNamespace> created = new ArrayList<>();
         try {
             for (String role : new String[] {"hv1", "hv2", "vm1", "vm2"}) {
-                created.add(TestNamespace.create(role));
+                created.add(TestNamespace.create(role, Ipv6.OFF_TO_KEEP_LINKS_QUIET));
             }
             TwoHypervisors hosts = new TwoHypervisors(created);
             hosts.connectUnderlay();
             return hosts;
         } catch (Exception | Error e) {
-            for (TestNamespace namespace : created.reversed()) {
-                try {
-                    namespace.close();
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
+            TestNamespace.deleteAll(created.reversed(), e);
             throw e;
         }
     }
@@ -202,37 +196,24 @@ final class TwoHypervisors implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        List<Throwable> failures = new ArrayList<>();
+        IOException failure = null;
         for (EpollForwarder forwarder : forwarders.reversed()) {
             try {
                 forwarder.close();
             } catch (RuntimeException e) {
-                failures.add(e);
+                if (failure == null) {
+                    failure = new IOException("stopping a switch failed: " + e, e);
+                } else {
+                    failure.addSuppressed(e);
+                }
             }
         }
-        for (TestNamespace namespace : List.of(vm1, vm2, hv2, hv1)) {
-            try {
-                namespace.close();
-            } catch (IOException | RuntimeException e) {
-                failures.add(e);
-            }
-        }
-        if (!failures.isEmpty()) {
-            IOException failure = new IOException("cleaning up the namespaces failed: " + failures.getFirst());
-            failures.forEach(failure::addSuppressed);
+        List<TestNamespace> namespaces = List.of(vm1, vm2, hv2, hv1);
+        if (failure == null) {
+            TestNamespace.deleteAll(namespaces);
+        } else {
+            TestNamespace.deleteAll(namespaces, failure);
             throw failure;
-        }
-        String left;
-        try {
-            left = TestNamespace.run("ip", "netns", "list");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while listing namespaces", e);
-        }
-        for (TestNamespace namespace : namespaces) {
-            if (left.lines().anyMatch(line -> line.split(" ")[0].equals(namespace.name))) {
-                throw new IOException("namespace " + namespace.name + " is still there after its deletion");
-            }
         }
     }
 }
