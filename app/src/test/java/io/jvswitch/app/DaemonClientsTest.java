@@ -241,7 +241,19 @@ class DaemonClientsTest {
         assertThat(ok("appctl", "--format=json", "dpif/show-drops").out()).isEqualTo("{ }\n");
         assertThat(jvs("appctl", "bogus/cmd").errLines())
                 .containsExactly("jvs appctl: unknown command 'bogus/cmd' (commands: ofproto/trace, fdb/show,"
-                        + " tnl/ports/show, dpif/show-drops)");
+                        + " tnl/ports/show, dpif/show-drops, dpctl/show, dpctl/dump-flows, dpif/dump-flows)");
+        assertThat(ok("appctl", "dpctl/show").out())
+                .isEqualTo("netdev@jvswitch:\n"
+                        + "  lookups: hit:0 missed:0 lost:0\n"
+                        + "  flows: 0\n"
+                        + "  port 1: br0 (internal)\n"
+                        + "  port 2: vx1 (vxlan: key=5, remote_ip=198.18.0.2)\n");
+        assertThat(ok("appctl", "dpctl/dump-flows").out()).isEmpty();
+        assertThat(ok("appctl", "dpif/dump-flows", "br0").out()).isEmpty();
+        assertThat(jvs("appctl", "dpif/dump-flows").errLines())
+                .containsExactly("jvs appctl: dpif/dump-flows takes BRIDGE, not none");
+        assertThat(jvs("appctl", "dpif/dump-flows", "br-nope").errLines())
+                .containsExactly("jvs appctl: br-nope is not a bridge");
     }
 
     @Test

@@ -15,9 +15,10 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "appctl",
         description = {
-            "Ask the running switch, as ovs-appctl: traces, MAC tables, drops.",
+            "Ask the running switch, as ovs-appctl: traces, MAC tables, drops, the datapath's megaflows.",
             "",
-            "Commands: ofproto/trace BRIDGE FLOW, fdb/show BRIDGE, tnl/ports/show, dpif/show-drops."
+            "Commands: ofproto/trace BRIDGE FLOW, fdb/show BRIDGE, tnl/ports/show, dpif/show-drops,",
+            "dpctl/show, dpctl/dump-flows, dpif/dump-flows BRIDGE."
         },
         mixinStandardHelpOptions = true)
 public final class AppctlCommand implements Callable<Integer> {

@@ -18,6 +18,7 @@ import io.jvswitch.app.vsctl.VsctlException;
 import io.jvswitch.datapath.Datapath;
 import io.jvswitch.datapath.bridge.Bridge;
 import io.jvswitch.datapath.io.DatapathThread;
+import io.jvswitch.datapath.show.DatapathFlows;
 import io.jvswitch.datapath.show.DumpFlows;
 import io.jvswitch.datapath.show.VsctlShow;
 import io.jvswitch.ofproto.flow.FlowKey;
@@ -567,11 +568,17 @@ public final class SwitchDaemon implements AutoCloseable {
 
     // --------------------------------------------------------------------------------------------------------- appctl
 
-    /** ovs-appctl's commands: ofproto/trace, fdb/show, tnl/ports/show, dpif/show-drops. */
+    /** The ovs-appctl commands the daemon answers. */
+    private static final String APPCTL_COMMANDS = "ofproto/trace, fdb/show, tnl/ports/show, dpif/show-drops,"
+            + " dpctl/show, dpctl/dump-flows, dpif/dump-flows";
+
+    /**
+     * ovs-appctl's commands: ofproto/trace, fdb/show, tnl/ports/show, dpif/show-drops, and the datapath's own view:
+     * dpctl/show (lookups and ports), dpctl/dump-flows and dpif/dump-flows BRIDGE (the cached megaflows).
+     */
     public synchronized String appctl(List<String> args, Format format) throws DaemonException {
         if (args.isEmpty()) {
-            throw new DaemonException(
-                    "missing command (commands: ofproto/trace, fdb/show, tnl/ports/show," + " dpif/show-drops)");
+            throw new DaemonException("missing command (commands: " + APPCTL_COMMANDS + ")");
         }
         String command = args.getFirst();
         List<String> operands = args.subList(1, args.size());
@@ -612,9 +619,22 @@ public final class SwitchDaemon implements AutoCloseable {
                         ? json(SwitchViews.dropsJson(datapath()))
                         : SwitchViews.drops(datapath()));
             }
+            case "dpctl/show" -> {
+                expect(command, operands, 0, "");
+                yield onDatapath(() -> DatapathFlows.show(datapath()));
+            }
+            case "dpctl/dump-flows" -> {
+                expect(command, operands, 0, "");
+                yield onDatapath(() ->
+                        DatapathFlows.dumpFlows(datapath(), datapath().clock().millis()));
+            }
+            case "dpif/dump-flows" -> {
+                expect(command, operands, 1, "BRIDGE");
+                yield onDatapath(() -> DatapathFlows.dumpFlows(
+                        bridge(operands.getFirst()), datapath().clock().millis()));
+            }
             default ->
-                throw new DaemonException("unknown command '" + command + "' (commands: ofproto/trace, fdb/show,"
-                        + " tnl/ports/show, dpif/show-drops)");
+                throw new DaemonException("unknown command '" + command + "' (commands: " + APPCTL_COMMANDS + ")");
         };
     }
 

@@ -33,6 +33,8 @@ public final class IpProtocol {
     public static final int AH = 51;
 
     public static final int ICMPV6 = 58;
+    /** Stream Control Transmission Protocol (RFC 9260): ports where TCP and UDP have theirs. */
+    public static final int SCTP = 132;
     /** Nothing follows the header (RFC 8200). */
     public static final int NO_NEXT_HEADER = 59;
     /** IPv6 Destination Options. */
