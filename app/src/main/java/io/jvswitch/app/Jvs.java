@@ -3,6 +3,7 @@ package io.jvswitch.app;
 import io.jvswitch.app.cli.AgentCommand;
 import io.jvswitch.app.cli.AppctlCommand;
 import io.jvswitch.app.cli.DaemonCommand;
+import io.jvswitch.app.cli.TcpdumpCommand;
 import io.jvswitch.app.cli.VsctlCommand;
 import io.jvswitch.app.command.DecodeCommand;
 import io.jvswitch.app.command.EncapCommand;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Command;
             DaemonCommand.class,
             VsctlCommand.class,
             AppctlCommand.class,
+            TcpdumpCommand.class,
             AgentCommand.class,
             CommandLine.HelpCommand.class
         },

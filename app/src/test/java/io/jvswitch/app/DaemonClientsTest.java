@@ -257,6 +257,18 @@ class DaemonClientsTest {
     }
 
     @Test
+    void tcpdumpCapturesAPortForAsLongAsAskedAndRefusesWhatItCannotDo() {
+        ok("vsctl", "add-br", "br0");
+        assertThat(ok("tcpdump", "-i", "br0", "-c", "1", "--seconds", "1").out())
+                .isEqualTo("0 packets captured on br0\n");
+        assertThat(jvs("tcpdump", "-i", "nope").errLines()).containsExactly("jvs tcpdump: capture: nope is not a port");
+        assertThat(jvs("tcpdump", "-i", "br0", "-c", "0").errLines())
+                .containsExactly("jvs tcpdump: capture: count must be 1 to 10000, not 0");
+        assertThat(jvs("tcpdump", "-i", "br0", "--seconds", "0").errLines())
+                .containsExactly("jvs tcpdump: capture: seconds must be 1 to 3600, not 0");
+    }
+
+    @Test
     void whenNoDaemonRunsTheClientSaysWhichSocketItTried() {
         Path nowhere = dir.resolve("none.ctl");
         Cli.Result result = Cli.run("vsctl", "--control=" + nowhere, "show");

@@ -3,6 +3,7 @@ package io.jvswitch.datapath;
 import io.jvswitch.datapath.bridge.Bridge;
 import io.jvswitch.datapath.cache.MegaflowEntry;
 import io.jvswitch.datapath.exec.PacketEditor;
+import io.jvswitch.datapath.port.CaptureSink;
 import io.jvswitch.datapath.port.EthernetPort;
 import io.jvswitch.datapath.port.Port;
 import io.jvswitch.datapath.port.TunnelPort;
@@ -233,6 +234,7 @@ public final class Datapath {
             return;
         }
         port.counters().received(packet.length());
+        captureIfAsked(port, true, packet);
         key.clear();
         key.set(Field.IN_PORT, port.ofport());
         process(bridge, packet);
@@ -283,6 +285,7 @@ public final class Datapath {
             // vSwitch's xlate_actions() gives a legacy_l3 port's packets (dl_src and dl_dst zero, dl_type set).
             PacketEditor.pushEthernet(packet, tunnel.innerProtocol());
         }
+        captureIfAsked(port, true, packet);
         key.clear();
         key.set(Field.IN_PORT, port.ofport());
         key.set(Field.TUN_ID, tunnel.key());
@@ -361,8 +364,12 @@ public final class Datapath {
     private void output(int number, PacketBuffer packet, long tunnelId, int tunnelDestination, int flowHash) {
         Port port = portsByNumber.get(number);
         switch (port) {
-            case EthernetPort ethernet -> ethernet.transmit(packet.memory(), packet.start(), packet.length());
+            case EthernetPort ethernet -> {
+                captureIfAsked(ethernet, false, packet);
+                ethernet.transmit(packet.memory(), packet.start(), packet.length());
+            }
             case TunnelPort tunnelPort -> {
+                captureIfAsked(tunnelPort, false, packet);
                 PacketBuffer copy = pool.copyOf(packet);
                 try {
                     int etherType = 0;
@@ -387,6 +394,14 @@ public final class Datapath {
             }
             case null -> count(DatapathDrop.PORT_HAS_NO_RECEIVER);
             default -> count(DatapathDrop.PORT_HAS_NO_RECEIVER);
+        }
+    }
+
+    /** Hands a copy of the frame to the port's capture, when one runs: a field read and a null test otherwise. */
+    private static void captureIfAsked(Port port, boolean received, PacketBuffer packet) {
+        CaptureSink capture = port.capture();
+        if (capture != null) {
+            capture.frame(received, packet.memory(), packet.start(), packet.length());
         }
     }
 

@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jvswitch.app.daemon.DaemonException;
+import io.jvswitch.app.daemon.PortCapture;
 import io.jvswitch.app.daemon.SwitchDaemon;
 import io.jvswitch.app.daemon.SwitchDaemon.Format;
 import io.jvswitch.ofproto.table.FlowMod;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /** Turns control requests ({@link ControlProtocol}) into calls on the {@link SwitchDaemon}, and checks their shape. */
@@ -33,9 +36,10 @@ public final class DaemonRequests implements ControlServer.Handler {
                     }
                     yield output(daemon.agent(host, optionalText(request, "source", "host")));
                 }
+                case "capture" -> capture(request);
                 default ->
                     throw new ControlServer.RequestException(
-                            "unknown op \"" + op + "\" (ops: vsctl, ofctl, appctl, agent)");
+                            "unknown op \"" + op + "\" (ops: vsctl, ofctl, appctl, agent, capture)");
             };
         } catch (DaemonException e) {
             throw new ControlServer.RequestException(e.getMessage());
@@ -77,6 +81,49 @@ public final class DaemonRequests implements ControlServer.Handler {
                         + "\" (add-flow, add-flows, mod-flows, del-flows, replace-flows, dump-flows, dump-ports,"
                         + " flow-lines)");
         };
+    }
+
+    /**
+     * {@code {"op":"capture","port":P,"count":N,"seconds":S}}: the port's next N frames, waiting at most S seconds;
+     * the reply holds {@code "frames"}, each with its {@code time} (nanoseconds since the epoch), {@code direction}
+     * ({@code in} or {@code out}) and bytes in {@code hex}.
+     */
+    private ObjectNode capture(JsonNode request) throws ControlServer.RequestException, DaemonException {
+        String port = text(request, "port");
+        int count = number(request, "count");
+        int seconds = number(request, "seconds");
+        if (seconds < 1 || seconds > MAX_CAPTURE_SECONDS) {
+            throw new ControlServer.RequestException(
+                    "capture: seconds must be 1 to " + MAX_CAPTURE_SECONDS + ", not " + seconds);
+        }
+        List<PortCapture.Frame> frames;
+        try {
+            frames = daemon.capture(port, count, Duration.ofSeconds(seconds));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ControlServer.RequestException("capture: interrupted");
+        }
+        ObjectNode reply = ControlProtocol.JSON.createObjectNode();
+        ArrayNode list = reply.putArray("frames");
+        HexFormat hex = HexFormat.of();
+        for (PortCapture.Frame frame : frames) {
+            list.addObject()
+                    .put("time", frame.timeNanos())
+                    .put("direction", frame.received() ? "in" : "out")
+                    .put("hex", hex.formatHex(frame.bytes()));
+        }
+        return reply;
+    }
+
+    /** The longest a capture may wait, an hour: the client waits on its socket that long. */
+    static final int MAX_CAPTURE_SECONDS = 3600;
+
+    private static int number(JsonNode request, String field) throws ControlServer.RequestException {
+        JsonNode value = request.get(field);
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw new ControlServer.RequestException("request needs \"" + field + "\" as a whole number");
+        }
+        return value.asInt();
     }
 
     private static ObjectNode output(String text) {

@@ -18,6 +18,7 @@ import io.jvswitch.app.vsctl.VsctlException;
 import io.jvswitch.datapath.Datapath;
 import io.jvswitch.datapath.bridge.Bridge;
 import io.jvswitch.datapath.io.DatapathThread;
+import io.jvswitch.datapath.port.Port;
 import io.jvswitch.datapath.show.DatapathFlows;
 import io.jvswitch.datapath.show.DumpFlows;
 import io.jvswitch.datapath.show.VsctlShow;
@@ -33,6 +34,7 @@ import io.jvswitch.ofproto.text.RuleFormatter;
 import io.jvswitch.ofproto.xlate.Translator;
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -567,6 +569,42 @@ public final class SwitchDaemon implements AutoCloseable {
     }
 
     // --------------------------------------------------------------------------------------------------------- appctl
+
+    // -------------------------------------------------------------------------------------------------------- capture
+
+    /**
+     * ovs-tcpdump's view of a port: copies of the next {@code count} frames it receives or sends, as the bridge sees
+     * them (a tunnel port's inner frames), waiting at most {@code timeout} for them. Not serialized with the other
+     * requests: the switch can be configured while a capture waits. One capture per port at a time.
+     */
+    public List<PortCapture.Frame> capture(String portName, int count, Duration timeout)
+            throws DaemonException, InterruptedException {
+        if (count < 1 || count > PortCapture.MAX_COUNT) {
+            throw new DaemonException("capture: count must be 1 to " + PortCapture.MAX_COUNT + ", not " + count);
+        }
+        PortCapture capture = new PortCapture(count, clock);
+        Port port = onDatapath(() -> {
+            Port found = datapath().findPort(portName);
+            if (found == null) {
+                throw new DaemonException("capture: " + portName + " is not a port");
+            }
+            if (found.capture() != null) {
+                throw new DaemonException("capture: " + portName + " is being captured already");
+            }
+            found.capture(capture);
+            return found;
+        });
+        try {
+            return capture.await(timeout);
+        } finally {
+            onDatapath(() -> {
+                if (port.capture() == capture) {
+                    port.capture(null);
+                }
+                return null;
+            });
+        }
+    }
 
     /** The ovs-appctl commands the daemon answers. */
     private static final String APPCTL_COMMANDS = "ofproto/trace, fdb/show, tnl/ports/show, dpif/show-drops,"

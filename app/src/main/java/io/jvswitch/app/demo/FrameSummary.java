@@ -5,6 +5,7 @@ import io.jvswitch.tunnel.TunnelType;
 import io.jvswitch.tunnel.decap.Decapsulator;
 import io.jvswitch.wire.Bytes;
 import io.jvswitch.wire.Ipv4Address;
+import io.jvswitch.wire.Ipv6Address;
 import io.jvswitch.wire.MacAddress;
 import io.jvswitch.wire.PacketParser;
 import io.jvswitch.wire.ParsedPacket;
@@ -12,20 +13,21 @@ import io.jvswitch.wire.l2.Arp;
 import io.jvswitch.wire.l2.Ethernet;
 import io.jvswitch.wire.l3.IpProtocol;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * One line for a frame, as the demo narrates: {@code ARP who-has 10.0.0.2 tell 10.0.0.1}, {@code ICMP echo request
  * 10.0.0.1 > 10.0.0.2 seq 1}, and for an underlay frame the tunnel around it: {@code 192.168.1.100 > 192.168.1.101
  * GRE key 0x1388: ARP who-has 10.0.0.2 tell 10.0.0.1}.
  */
-final class FrameSummary {
+public final class FrameSummary {
     private final PacketParser parser = new PacketParser(false);
     private final ParsedPacket parsed = new ParsedPacket();
     private final Decapsulator decapsulator = new Decapsulator(new int[] {4789}, new int[] {4754}, false);
     private final TunnelMetadata tunnel = new TunnelMetadata();
 
     /** An underlay frame: its tunnel, then what it carries. */
-    String underlay(byte[] frame) {
+    public String underlay(byte[] frame) {
         MemorySegment segment = MemorySegment.ofArray(frame.clone());
         if (decapsulator.decapsulate(segment, 0, frame.length, tunnel) != null) {
             return inner(frame);
@@ -42,7 +44,7 @@ final class FrameSummary {
     }
 
     /** A guest's frame. */
-    String inner(byte[] frame) {
+    public String inner(byte[] frame) {
         return frame(MemorySegment.ofArray(frame), 0, frame.length);
     }
 
@@ -62,6 +64,12 @@ final class FrameSummary {
         }
         if (parsed.ipVersion() == 4) {
             return vlan + ip(segment, parsed);
+        }
+        if (parsed.ipVersion() == 6) {
+            long ip = parsed.l3Offset();
+            String addresses = Ipv6Address.format(segment.asSlice(ip + 8, 16).toArray(ValueLayout.JAVA_BYTE)) + " > "
+                    + Ipv6Address.format(segment.asSlice(ip + 24, 16).toArray(ValueLayout.JAVA_BYTE));
+            return vlan + IpProtocol.name(parsed.ipProtocol()).toUpperCase(java.util.Locale.ROOT) + " " + addresses;
         }
         return vlan + "EtherType 0x" + Integer.toHexString(parsed.etherType()) + " from "
                 + MacAddress.format(Bytes.mac(segment, start + 6));

@@ -14,6 +14,7 @@ public abstract class Port {
     private final Map<String, String> options;
     private final PortCounters counters = new PortCounters();
     private int ofport = -1;
+    private CaptureSink capture;
 
     protected Port(String name, PortType type, Map<String, String> options) {
         this.name = name;
@@ -49,6 +50,16 @@ public abstract class Port {
             throw new IllegalStateException(name + " already has OpenFlow port " + ofport);
         }
         this.ofport = number;
+    }
+
+    /** Who copies this port's frames now, or null (nearly always): read on the datapath's thread per frame. */
+    public CaptureSink capture() {
+        return capture;
+    }
+
+    /** Starts ({@code sink}) or ends ({@code null}) a capture of this port's frames; on the datapath's thread. */
+    public void capture(CaptureSink sink) {
+        this.capture = sink;
     }
 
     @Override

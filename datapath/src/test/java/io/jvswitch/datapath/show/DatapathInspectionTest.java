@@ -25,7 +25,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class DatapathFlowsTest {
+/** What the tools that look inside the datapath see: dpctl/show, the megaflow dumps and port captures. */
+class DatapathInspectionTest {
     private static final long VM1 = 0xfa163e000001L;
     private static final long VM2 = 0xfa163e000002L;
 
@@ -64,7 +65,7 @@ class DatapathFlowsTest {
     private final Bridge bridge = datapath.addBridge("br0");
     private final EthernetPort vm1 = (EthernetPort) bridge.addPort(new EthernetPort("vm1", PortType.TAP, 0, ignored()));
 
-    DatapathFlowsTest() {
+    DatapathInspectionTest() {
         bridge.addPort(new EthernetPort("vm2", PortType.SYSTEM, 0, ignored()));
         bridge.addPort(new TunnelPort(
                 "vxlan0",
@@ -193,5 +194,38 @@ class DatapathFlowsTest {
                 .set(Field.ARP_OP, 1)
                 .build();
         assertThat(DatapathFlows.key(bridge, arp)).isEqualTo("recirc_id(0),eth_type(0x0806),arp(tip=10.0.0.2,op=1)");
+    }
+
+    @Test
+    void aCaptureSeesWhatThePortReceivesAndSendsAsTheBridgeSeesIt() {
+        record Seen(boolean received, byte[] bytes) {}
+        List<Seen> onVm1 = new java.util.ArrayList<>();
+        List<Seen> onTunnel = new java.util.ArrayList<>();
+        vm1.capture((received, segment, offset, length) -> onVm1.add(
+                new Seen(received, segment.asSlice(offset, length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))));
+        bridge.port(3)
+                .capture((received, segment, offset, length) -> onTunnel.add(new Seen(
+                        received, segment.asSlice(offset, length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))));
+        byte[] udp = new FrameBuilder()
+                .ethernet(VM1, VM2)
+                .ipv4(0x0a000001, 0x0a000002)
+                .udp(40000, 53)
+                .build();
+        vm1Sends(udp);
+
+        assertThat(onVm1).hasSize(1);
+        assertThat(onVm1.getFirst().received()).isTrue();
+        assertThat(onVm1.getFirst().bytes()).isEqualTo(udp);
+        assertThat(onTunnel).as("the inner frame, before encapsulation").hasSize(1);
+        assertThat(onTunnel.getFirst().received()).isFalse();
+        assertThat(onTunnel.getFirst().bytes()).isEqualTo(udp);
+        assertThat(underlaySends).isEqualTo(1);
+
+        vm1.capture(null);
+        bridge.port(3).capture(null);
+        vm1Sends(udp);
+        assertThat(onVm1).as("nothing once the capture ends").hasSize(1);
+        assertThat(onTunnel).hasSize(1);
+        assertThat(underlaySends).isEqualTo(2);
     }
 }
