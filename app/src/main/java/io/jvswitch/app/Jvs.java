@@ -55,6 +55,8 @@ public final class Jvs implements Runnable {
      */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Jvs()).setCaseInsensitiveEnumValuesAllowed(true);
+        // Every command's -V/--version (from mixinStandardHelpOptions) prints jvs's version, not nothing.
+        giveVersion(commandLine);
         // vsctl's words are ovs-vsctl's: '--' joins commands and --may-exist belongs to one, so picocli keeps them.
         for (String words : new String[] {"vsctl", "appctl"}) {
             CommandLine sub = commandLine.getSubcommands().get(words);
@@ -79,6 +81,11 @@ public final class Jvs implements Runnable {
             throw e;
         });
         return commandLine;
+    }
+
+    private static void giveVersion(CommandLine commandLine) {
+        commandLine.getCommandSpec().versionProvider(new Version());
+        commandLine.getSubcommands().values().forEach(Jvs::giveVersion);
     }
 
     /**

@@ -58,6 +58,36 @@ class JvsCommandTest {
     }
 
     @Test
+    void everyCommandsVersionOptionPrintsTheVersion() {
+        List<List<String>> commands = List.of(
+                List.of("demo"),
+                List.of("encap"),
+                List.of("decode"),
+                List.of("trace"),
+                List.of("ofctl"),
+                List.of("ofctl", "diff-flows"),
+                List.of("ofctl", "dump-flows"),
+                List.of("ofctl", "add-flow"),
+                List.of("lab"),
+                List.of("lab", "run"),
+                List.of("lab", "example"),
+                List.of("daemon"),
+                List.of("vsctl"),
+                List.of("appctl"),
+                List.of("agent"));
+        for (List<String> command : commands) {
+            for (String option : List.of("-V", "--version")) {
+                List<String> args = new java.util.ArrayList<>(command);
+                args.add(option);
+                Cli.Result result = Cli.run(args.toArray(String[]::new));
+                assertThat(result.exitCode()).as(String.join(" ", args)).isZero();
+                assertThat(result.outLines()).as(String.join(" ", args)).isEqualTo(List.of("jvs (development build)"));
+                assertThat(result.err()).as(String.join(" ", args)).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void helpForACommandIsThatCommandsUsage() {
         Cli.Result viaHelp = Cli.run("help", "encap");
         Cli.Result viaOption = Cli.run("encap", "--help");
