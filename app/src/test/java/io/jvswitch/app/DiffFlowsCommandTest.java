@@ -200,7 +200,8 @@ class DiffFlowsCommandTest {
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.errLines())
                 .containsExactly(
-                        "jvs ofctl: Unmatched arguments from index 1: 'dump-tables', 'br0'",
+                        "jvs ofctl: unknown command 'dump-tables' (commands: diff-flows, add-flow, add-flows,"
+                                + " del-flows, dump-flows, dump-ports, mod-flows, replace-flows)",
                         "Try 'jvs ofctl --help' for more information.");
     }
 }

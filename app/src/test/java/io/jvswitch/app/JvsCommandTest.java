@@ -147,7 +147,9 @@ class JvsCommandTest {
         assertThat(result.out()).isEmpty();
         assertThat(result.errLines())
                 .isEqualTo(List.of(
-                        "jvs: Unmatched argument at index 0: 'bogus'", "Try 'jvs --help' for more information."));
+                        "jvs: unknown command 'bogus' (commands: demo, encap, decode, trace, ofctl, lab, daemon, vsctl,"
+                                + " appctl, agent, help)",
+                        "Try 'jvs --help' for more information."));
     }
 
     @Test
