@@ -91,7 +91,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--pcap",
             paramLabel = "DIR",
-            description = "Write a pcap of every hop to DIR: vm1.pcap, underlay.pcap, vm2.pcap.")
+            description = "Write a pcap of every hop to DIR: vm1.pcap, underlay.pcap, vm2.pcap (l3-gre: one per"
+                    + " link, lan-a.pcap, ra-internet.pcap, internet-rb.pcap, lan-b.pcap).")
     Path pcapDirectory;
 
     @Option(
@@ -104,7 +105,7 @@ public final class DemoCommand implements Callable<Integer> {
             names = {"-c", "--count"},
             paramLabel = "N",
             defaultValue = "3",
-            description = "Echo requests VM1 sends (default: ${DEFAULT-VALUE}).")
+            description = "Echo requests VM1 (l3-gre: A) sends (default: ${DEFAULT-VALUE}).")
     int count;
 
     @Override
@@ -140,8 +141,12 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         if (kind.equals("l3-gre")) {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--layout")) {
+                throw CliErrors.usage(
+                        spec, "--layout: the l3-gre demo has no br-tun (two routers joined by one GRE tunnel)");
+            }
             try {
-                return L3GreDemo.run(out, pcapDirectory);
+                return L3GreDemo.run(out, count, pcapDirectory);
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
