@@ -245,6 +245,37 @@ class DaemonClientsTest {
     }
 
     @Test
+    void aTraceLearnsNothing() {
+        // As ovs-appctl ofproto/trace of a flow: NORMAL does not learn the source MAC and learn() adds no flow, so that
+        // asking where a packet would go never changes where packets go.
+        ok("vsctl", "add-br", "br0");
+        ok("vsctl", "add-port", "br0", "tap0", "--", "set", "interface", "tap0", "type=tap");
+        ok("vsctl", "add-port", "br0", "tap1", "--", "set", "interface", "tap1", "type=tap");
+        ok(
+                "ofctl",
+                "add-flow",
+                "br0",
+                "priority=10,in_port=2,actions=learn(table=20,priority=1,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],"
+                        + "output:NXM_OF_IN_PORT[]),NORMAL");
+        List<String> flowsBefore = dumpWithoutCounters("br0");
+
+        String first = ok(
+                        "appctl", "ofproto/trace", "br0", "in_port=1,dl_src=00:00:00:00:00:07,dl_dst=00:00:00:00:00:09")
+                .out();
+        assertThat(first).contains("-> no learned MAC for destination, flooding");
+        String learning = ok("appctl", "ofproto/trace", "br0", "in_port=2,dl_src=00:00:00:00:00:09")
+                .out();
+        assertThat(learning).contains("-> table=20 dl_dst=00:00:00:00:00:09 priority=1 actions=output:2");
+
+        assertThat(ok("appctl", "fdb/show", "br0").out()).isEqualTo(" port  VLAN  MAC                Age\n");
+        assertThat(dumpWithoutCounters("br0")).isEqualTo(flowsBefore);
+        // The same trace again says the same: nothing was learned from the first.
+        assertThat(ok("appctl", "ofproto/trace", "br0", "in_port=1,dl_src=00:00:00:00:00:07,dl_dst=00:00:00:00:00:09")
+                        .out())
+                .isEqualTo(first);
+    }
+
+    @Test
     void whenNoDaemonRunsTheClientSaysWhichSocketItTried() {
         Path nowhere = dir.resolve("none.ctl");
         Cli.Result result = Cli.run("vsctl", "--control=" + nowhere, "show");

@@ -83,7 +83,7 @@ public final class TraceCommand implements Callable<Integer> {
             throw CliErrors.usage(spec, "FLOW: " + e.getMessage());
         }
         StringBuilder trace = new StringBuilder();
-        Translator.trace(new FileBridge(bridge, tables, Set.copyOf(tunnelPorts), key), key, trace);
+        Translator.traceWithoutLearning(new FileBridge(bridge, tables, Set.copyOf(tunnelPorts), key), key, trace);
         PrintWriter out = spec.commandLine().getOut();
         out.print(trace);
         out.flush();
