@@ -245,6 +245,42 @@ class DaemonClientsTest {
     }
 
     @Test
+    void formatJsonIsTakenOnlyWhereTheAnswerIsJson() {
+        ok("vsctl", "add-br", "br0");
+        assertThat(ok("vsctl", "--format", "json", "show").out())
+                .startsWith("{")
+                .contains("\"name\" : \"br0\"");
+        assertThat(ok("ofctl", "dump-flows", "--format", "json", "br0").out())
+                .startsWith("{")
+                .contains("\"flow\" : \"priority=0 actions=NORMAL\"");
+        assertThat(ok("ofctl", "dump-ports", "--format=json", "br0").out()).startsWith("{");
+        assertThat(ok("appctl", "--format=json", "fdb/show", "br0").out()).isEqualTo("[ ]\n");
+        assertThat(ok("appctl", "--format=json", "tnl/ports/show").out()).startsWith("{");
+
+        // Text-only answers refuse json rather than print text where JSON was asked for.
+        Cli.Result listBr = jvs("vsctl", "--format", "json", "list-br");
+        assertThat(listBr.exitCode()).isEqualTo(2);
+        assertThat(listBr.out()).isEmpty();
+        assertThat(listBr.errLines())
+                .containsExactly(
+                        "jvs vsctl: --format json: only show answers in JSON (list-br prints text)",
+                        "Try 'jvs vsctl --help' for more information.");
+        Cli.Result trace = jvs("appctl", "--format=json", "ofproto/trace", "br0", "in_port=1");
+        assertThat(trace.exitCode()).isEqualTo(2);
+        assertThat(trace.errLines().getFirst())
+                .isEqualTo("jvs appctl: --format json: ofproto/trace answers in text only, as Open vSwitch's does");
+        // Commands that only change things, and diff-flows, have no --format at all.
+        for (String[] args : List.of(
+                new String[] {"ofctl", "add-flow", "--format=json", "br0", "actions=drop"},
+                new String[] {"ofctl", "diff-flows", "--format=json", "br0", "br0"},
+                new String[] {"agent", "--format=json", "--config=host.yaml"})) {
+            Cli.Result refused = jvs(args);
+            assertThat(refused.exitCode()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(refused.errLines().getFirst()).endsWith("Unknown option: '--format=json'");
+        }
+    }
+
+    @Test
     void aTraceLearnsNothing() {
         // As ovs-appctl ofproto/trace of a flow: NORMAL does not learn the source MAC and learn() adds no flow, so that
         // asking where a packet would go never changes where packets go.

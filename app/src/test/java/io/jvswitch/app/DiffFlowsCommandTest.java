@@ -158,8 +158,7 @@ class DiffFlowsCommandTest {
         List<String> lines = result.outLines();
         assertThat(lines)
                 .containsSubsequence(
-                        "Usage: jvs ofctl diff-flows [-hV] [--control=SOCKET] [--format=FORMAT] FILE1",
-                        "                            FILE2",
+                        "Usage: jvs ofctl diff-flows [-hV] [--control=SOCKET] FILE1 FILE2",
                         "Show how the flows of two files or bridges differ.",
                         "Exit status:",
                         "  0   The files hold the same flows.",

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jvswitch.app.control.ControlClient;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Ask the running switch, as ovs-appctl: traces, MAC tables, drops.",
             "",
-            "Commands: ofproto/trace BRIDGE FLOW, fdb/show BRIDGE, tnl/ports/show, dpif/show-drops."
+            "Commands: ofproto/trace BRIDGE FLOW, fdb/show BRIDGE, tnl/ports/show, dpif/show-drops. All but"
+                    + " ofproto/trace answer in JSON with --format json."
         },
         mixinStandardHelpOptions = true)
 public final class AppctlCommand implements Callable<Integer> {
@@ -25,13 +27,17 @@ public final class AppctlCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    ControlOptions control;
+    ControlOptions.ReadOptions control;
 
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command and its arguments.")
     List<String> words;
 
     @Override
     public Integer call() {
+        if (control.format() == ControlOptions.Format.json && words.getFirst().equals("ofproto/trace")) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--format json: ofproto/trace answers in text only, as Open vSwitch's does");
+        }
         ObjectNode request = ControlClient.request("appctl");
         ArrayNode args = request.putArray("args");
         words.forEach(args::add);

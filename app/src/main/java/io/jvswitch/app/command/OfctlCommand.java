@@ -75,14 +75,14 @@ public final class OfctlCommand implements Runnable {
 
     @Command(name = "dump-flows", description = "Print a bridge's flows.", mixinStandardHelpOptions = true)
     int dumpFlows(
-            @Mixin ControlOptions control,
+            @Mixin ControlOptions.ReadOptions control,
             @Parameters(paramLabel = "BRIDGE") String bridge,
             @Parameters(paramLabel = "MATCH", arity = "0..1") String match) {
         return FlowRequests.dump(spec(), control, bridge, match);
     }
 
     @Command(name = "dump-ports", description = "Print a bridge's port counters.", mixinStandardHelpOptions = true)
-    int dumpPorts(@Mixin ControlOptions control, @Parameters(paramLabel = "BRIDGE") String bridge) {
+    int dumpPorts(@Mixin ControlOptions.ReadOptions control, @Parameters(paramLabel = "BRIDGE") String bridge) {
         return FlowRequests.send(spec(), control, "dump-ports", bridge, null, null, false);
     }
 
