@@ -176,6 +176,11 @@ class DaemonClientsTest {
         Cli.Result same = jvs("ofctl", "diff-flows", "br0", file.toString());
         assertThat(same.exitCode()).as(same.err()).isZero();
         assertThat(same.out()).isEmpty();
+        Cli.Result neither = jvs("ofctl", "diff-flows", "br0", "br-nope");
+        assertThat(neither.exitCode()).isEqualTo(1);
+        assertThat(neither.errLines())
+                .containsExactly("jvs ofctl diff-flows: br-nope: no such file, nor a bridge of the running switch"
+                        + " (br-nope is not a bridge)");
         assertThat(daemon.daemon().db().bridge("br0").flows()).containsExactly("priority=0 actions=drop");
         assertThat(ok("ofctl", "dump-ports", "br0").out())
                 .isEqualTo("OFPST_PORT reply (xid=0x2): 1 port\n"

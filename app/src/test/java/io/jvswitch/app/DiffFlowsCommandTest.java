@@ -119,6 +119,20 @@ class DiffFlowsCommandTest {
     }
 
     @Test
+    void aNameThatIsNoFileAndNoBridgeSaysBoth() throws IOException {
+        // A bare name that is no file is asked of the running switch as a bridge: a mistyped file name must still
+        // read as one.
+        Path good = file("good.flows", "in_port=1 actions=drop\n");
+        Path socket = directory.resolve("none.ctl");
+        Cli.Result result = Cli.run("ofctl", "diff-flows", "--control=" + socket, good.toString(), "good.flow");
+        assertUnreadable(
+                result,
+                "jvs ofctl diff-flows: good.flow: no such file, nor a bridge of the running switch (cannot reach the"
+                        + " daemon at " + socket + ": no such socket (is jvs daemon running? --control or JVS_CONTROL"
+                        + " name another socket))");
+    }
+
+    @Test
     void aDirectoryExits1() throws IOException {
         Path good = file("good.flows", "in_port=1 actions=drop\n");
         assertUnreadable(
