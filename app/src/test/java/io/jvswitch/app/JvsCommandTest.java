@@ -2,9 +2,16 @@ package io.jvswitch.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** The top-level command: its help, its version, and what it says about arguments it does not know. */
 class JvsCommandTest {
@@ -125,6 +132,61 @@ class JvsCommandTest {
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.outLines())
                 .contains("    ARP       request who-has 10.0.0.2 tell 10.0.0.1 (fa:16:3e:00:00:01)");
+    }
+
+    @Test
+    void everyHelpDescribesEachArgumentAndFitsEightyColumns() {
+        List<CommandLine> all = new ArrayList<>();
+        collect(Jvs.commandLine(), all);
+        assertThat(all).hasSizeGreaterThan(20);
+        for (CommandLine command : all) {
+            CommandSpec spec = command.getCommandSpec();
+            for (ArgSpec arg : spec.args()) {
+                String name = arg instanceof OptionSpec option ? option.longestName() : arg.paramLabel();
+                assertThat(String.join(" ", arg.description()))
+                        .as("%s %s", spec.qualifiedName(), name)
+                        .isNotBlank();
+            }
+            StringWriter help = new StringWriter();
+            command.usage(new PrintWriter(help));
+            assertThat(help.toString().lines())
+                    .allSatisfy(line -> assertThat(line.length())
+                            .as(spec.qualifiedName() + ": " + line)
+                            .isLessThanOrEqualTo(80));
+        }
+    }
+
+    private static void collect(CommandLine command, List<CommandLine> all) {
+        all.add(command);
+        command.getSubcommands().values().stream()
+                .filter(sub -> !sub.getCommandName().equals("help"))
+                .forEach(sub -> collect(sub, all));
+    }
+
+    @Test
+    void demoHelpListsEachKindOnOneLine() {
+        assertThat(Cli.run("demo", "--help").outLines())
+                .containsSubsequence(
+                        "KIND is one of:",
+                        "  gre              GRE tunnels, key 0x1388 (the default, as in the tutorial)",
+                        "  vxlan            VXLAN tunnels, VNI 5000",
+                        "  vxlan-multicast  VXLAN with VTEPs in group 239.1.1.1; floods go to the group",
+                        "  l3-gre           the tutorial's first example: RA and RB joined by L3 GRE",
+                        "");
+    }
+
+    @Test
+    void theTraceExampleInTheHelpIsWholeAndRuns() {
+        List<String> lines = Cli.run("trace", "--help").outLines();
+        int at = lines.indexOf("  jvs trace --flows br-tun.flows --bridge br-tun --tunnel-ports 2,3 \\");
+        assertThat(at).as(String.join("\n", lines)).isNotNegative();
+        String command = (lines.get(at) + " " + lines.get(at + 1))
+                .replace("\\", "")
+                .replace("br-tun.flows", "../ofproto/src/test/resources/tutorial-br-tun.dump");
+        String[] words = command.trim().split("\\s+");
+        Cli.Result result = Cli.run(Arrays.copyOfRange(words, 1, words.length));
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.outLines()).contains("Datapath actions: pop_vlan,set(tunnel(tun_id=0x1388)),3,2");
     }
 
     @Test

@@ -48,8 +48,8 @@ import picocli.CommandLine.Spec;
             "KIND is one of:",
             "  gre              GRE tunnels, key 0x1388 (the default, as in the tutorial)",
             "  vxlan            VXLAN tunnels, VNI 5000",
-            "  vxlan-multicast  VXLAN with the VTEPs in multicast group 239.1.1.1: floods go once, to the group",
-            "  l3-gre           the tutorial's first example: routers RA and RB joined by an L3 GRE tunnel",
+            "  vxlan-multicast  VXLAN with VTEPs in group 239.1.1.1; floods go to the group",
+            "  l3-gre           the tutorial's first example: RA and RB joined by L3 GRE",
             "",
             "With --netns (root and iproute2 needed), the same network runs on real kernels instead: an underlay"
                     + " namespace with a Linux bridge, hypervisor namespaces host1, host2, host3 on 198.18.0.1/.2/.3"
