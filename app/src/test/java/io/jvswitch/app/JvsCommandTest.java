@@ -190,6 +190,24 @@ class JvsCommandTest {
     }
 
     @Test
+    void theAgentHelpsExampleIsAHostFileTheAgentTakes() throws Exception {
+        List<String> lines = Cli.run("agent", "--help").outLines();
+        int from = lines.indexOf("  local_ip: 198.18.0.1");
+        int to = lines.indexOf("      vms: [{network: net1, mac: \"fa:16:3e:1f:19:55\", ip: 10.0.0.2}]");
+        assertThat(from).as(String.join("\n", lines)).isPositive();
+        assertThat(to).isGreaterThan(from);
+        String yaml = String.join(
+                        "\n",
+                        lines.subList(from, to + 1).stream()
+                                .map(line -> line.substring(2))
+                                .toList())
+                + "\n";
+        assertThat(io.jvswitch.app.daemon.HostFile.state(io.jvswitch.app.daemon.HostFile.read(yaml, "help"), "help")
+                        .toString())
+                .contains("198.18.0.1");
+    }
+
+    @Test
     void decodeHelpSaysWhatItReads() {
         List<String> lines = Cli.run("decode", "--help").outLines();
         assertThat(lines)
