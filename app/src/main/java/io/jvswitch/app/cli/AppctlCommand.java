@@ -19,7 +19,9 @@ import picocli.CommandLine.Spec;
             "Ask the running switch, as ovs-appctl: traces, MAC tables, drops.",
             "",
             "Commands: ofproto/trace BRIDGE FLOW, fdb/show BRIDGE, tnl/ports/show, dpif/show-drops. All but"
-                    + " ofproto/trace answer in JSON with --format json."
+                    + " ofproto/trace answer in JSON with --format json. ofproto/trace changes nothing, as Open"
+                    + " vSwitch's trace of a flow: it shows the flow a learn action would add, and neither it nor"
+                    + " NORMAL learns."
         },
         mixinStandardHelpOptions = true)
 public final class AppctlCommand implements Callable<Integer> {
