@@ -57,6 +57,8 @@ public final class Jvs implements Runnable {
      */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Jvs()).setCaseInsensitiveEnumValuesAllowed(true);
+        // Every command's -V/--version (from mixinStandardHelpOptions) prints jvs's version, not nothing.
+        giveVersion(commandLine);
         // vsctl's words are ovs-vsctl's: '--' joins commands and --may-exist belongs to one, so picocli keeps them.
         for (String words : new String[] {"vsctl", "appctl"}) {
             CommandLine sub = commandLine.getSubcommands().get(words);
@@ -66,7 +68,7 @@ public final class Jvs implements Runnable {
         commandLine.setParameterExceptionHandler((e, args) -> {
             CommandLine failed = e.getCommandLine();
             PrintWriter err = failed.getErr();
-            err.println(failed.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+            err.println(failed.getCommandSpec().qualifiedName() + ": " + message(e));
             err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
             err.flush();
             return 2;
@@ -81,6 +83,28 @@ public final class Jvs implements Runnable {
             throw e;
         });
         return commandLine;
+    }
+
+    /**
+     * What a parameter error says. A word where a command with subcommands expects one of them is an unknown command,
+     * named with the commands there are (picocli would say "Unmatched argument at index 0").
+     */
+    static String message(CommandLine.ParameterException e) {
+        CommandLine failed = e.getCommandLine();
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched
+                && !failed.getSubcommands().isEmpty()
+                && failed.getCommandSpec().positionalParameters().isEmpty()
+                && !unmatched.getUnmatched().isEmpty()
+                && !unmatched.getUnmatched().getFirst().startsWith("-")) {
+            return "unknown command '" + unmatched.getUnmatched().getFirst() + "' (commands: "
+                    + String.join(", ", failed.getSubcommands().keySet()) + ")";
+        }
+        return e.getMessage();
+    }
+
+    private static void giveVersion(CommandLine commandLine) {
+        commandLine.getCommandSpec().versionProvider(new Version());
+        commandLine.getSubcommands().values().forEach(Jvs::giveVersion);
     }
 
     /**

@@ -176,6 +176,11 @@ class DaemonClientsTest {
         Cli.Result same = jvs("ofctl", "diff-flows", "br0", file.toString());
         assertThat(same.exitCode()).as(same.err()).isZero();
         assertThat(same.out()).isEmpty();
+        Cli.Result neither = jvs("ofctl", "diff-flows", "br0", "br-nope");
+        assertThat(neither.exitCode()).isEqualTo(1);
+        assertThat(neither.errLines())
+                .containsExactly("jvs ofctl diff-flows: br-nope: no such file, nor a bridge of the running switch"
+                        + " (br-nope is not a bridge)");
         assertThat(daemon.daemon().db().bridge("br0").flows()).containsExactly("priority=0 actions=drop");
         assertThat(ok("ofctl", "dump-ports", "br0").out())
                 .isEqualTo("OFPST_PORT reply (xid=0x2): 1 port\n"
@@ -266,6 +271,73 @@ class DaemonClientsTest {
                 .containsExactly("jvs tcpdump: capture: count must be 1 to 10000, not 0");
         assertThat(jvs("tcpdump", "-i", "br0", "--seconds", "0").errLines())
                 .containsExactly("jvs tcpdump: capture: seconds must be 1 to 3600, not 0");
+    }
+
+    @Test
+    void formatJsonIsTakenOnlyWhereTheAnswerIsJson() {
+        ok("vsctl", "add-br", "br0");
+        assertThat(ok("vsctl", "--format", "json", "show").out())
+                .startsWith("{")
+                .contains("\"name\" : \"br0\"");
+        assertThat(ok("ofctl", "dump-flows", "--format", "json", "br0").out())
+                .startsWith("{")
+                .contains("\"flow\" : \"priority=0 actions=NORMAL\"");
+        assertThat(ok("ofctl", "dump-ports", "--format=json", "br0").out()).startsWith("{");
+        assertThat(ok("appctl", "--format=json", "fdb/show", "br0").out()).isEqualTo("[ ]\n");
+        assertThat(ok("appctl", "--format=json", "tnl/ports/show").out()).startsWith("{");
+
+        // Text-only answers refuse json rather than print text where JSON was asked for.
+        Cli.Result listBr = jvs("vsctl", "--format", "json", "list-br");
+        assertThat(listBr.exitCode()).isEqualTo(2);
+        assertThat(listBr.out()).isEmpty();
+        assertThat(listBr.errLines())
+                .containsExactly(
+                        "jvs vsctl: --format json: only show answers in JSON (list-br prints text)",
+                        "Try 'jvs vsctl --help' for more information.");
+        Cli.Result trace = jvs("appctl", "--format=json", "ofproto/trace", "br0", "in_port=1");
+        assertThat(trace.exitCode()).isEqualTo(2);
+        assertThat(trace.errLines().getFirst())
+                .isEqualTo("jvs appctl: --format json: ofproto/trace answers in text only, as Open vSwitch's does");
+        // Commands that only change things, and diff-flows, have no --format at all.
+        for (String[] args : List.of(
+                new String[] {"ofctl", "add-flow", "--format=json", "br0", "actions=drop"},
+                new String[] {"ofctl", "diff-flows", "--format=json", "br0", "br0"},
+                new String[] {"agent", "--format=json", "--config=host.yaml"})) {
+            Cli.Result refused = jvs(args);
+            assertThat(refused.exitCode()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(refused.errLines().getFirst()).endsWith("Unknown option: '--format=json'");
+        }
+    }
+
+    @Test
+    void aTraceLearnsNothing() {
+        // As ovs-appctl ofproto/trace of a flow: NORMAL does not learn the source MAC and learn() adds no flow, so that
+        // asking where a packet would go never changes where packets go.
+        ok("vsctl", "add-br", "br0");
+        ok("vsctl", "add-port", "br0", "tap0", "--", "set", "interface", "tap0", "type=tap");
+        ok("vsctl", "add-port", "br0", "tap1", "--", "set", "interface", "tap1", "type=tap");
+        ok(
+                "ofctl",
+                "add-flow",
+                "br0",
+                "priority=10,in_port=2,actions=learn(table=20,priority=1,NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],"
+                        + "output:NXM_OF_IN_PORT[]),NORMAL");
+        List<String> flowsBefore = dumpWithoutCounters("br0");
+
+        String first = ok(
+                        "appctl", "ofproto/trace", "br0", "in_port=1,dl_src=00:00:00:00:00:07,dl_dst=00:00:00:00:00:09")
+                .out();
+        assertThat(first).contains("-> no learned MAC for destination, flooding");
+        String learning = ok("appctl", "ofproto/trace", "br0", "in_port=2,dl_src=00:00:00:00:00:09")
+                .out();
+        assertThat(learning).contains("-> table=20 dl_dst=00:00:00:00:00:09 priority=1 actions=output:2");
+
+        assertThat(ok("appctl", "fdb/show", "br0").out()).isEqualTo(" port  VLAN  MAC                Age\n");
+        assertThat(dumpWithoutCounters("br0")).isEqualTo(flowsBefore);
+        // The same trace again says the same: nothing was learned from the first.
+        assertThat(ok("appctl", "ofproto/trace", "br0", "in_port=1,dl_src=00:00:00:00:00:07,dl_dst=00:00:00:00:00:09")
+                        .out())
+                .isEqualTo(first);
     }
 
     @Test

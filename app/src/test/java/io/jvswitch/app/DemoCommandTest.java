@@ -185,6 +185,34 @@ class DemoCommandTest {
     }
 
     @Test
+    void l3GreSendsAsManyEchoRequestsAsCountSays() {
+        Cli.Result run = Cli.run("demo", "l3-gre", "-c", "2");
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.outLines())
+                .contains(
+                        "A$ ping -c 2 192.168.2.1",
+                        "2 packets transmitted, 2 received, 0% packet loss",
+                        "All that crossed ra-internet: 2 GRE packets 1.1.1.1 > 2.2.2.2,"
+                                + " 2 GRE packets 2.2.2.2 > 1.1.1.1, nothing else");
+        assertThat(run.outLines())
+                .filteredOn(line -> line.contains("icmp_seq="))
+                .hasSize(2);
+    }
+
+    @Test
+    void l3GreRefusesALayoutItHasNoBridgeFor() {
+        Cli.Result run = Cli.run("demo", "l3-gre", "--layout", "neutron");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.errLines())
+                .containsExactly(
+                        "jvs demo: --layout: the l3-gre demo has no br-tun (two routers joined by one GRE tunnel)",
+                        "Try 'jvs demo --help' for more information.");
+    }
+
+    @Test
     void refusesAnUnknownDemoOrLayoutOrCount() {
         assertThat(Cli.run("demo", "mpls").errLines())
                 .containsExactly(

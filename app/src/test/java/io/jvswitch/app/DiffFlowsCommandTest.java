@@ -119,6 +119,20 @@ class DiffFlowsCommandTest {
     }
 
     @Test
+    void aNameThatIsNoFileAndNoBridgeSaysBoth() throws IOException {
+        // A bare name that is no file is asked of the running switch as a bridge: a mistyped file name must still
+        // read as one.
+        Path good = file("good.flows", "in_port=1 actions=drop\n");
+        Path socket = directory.resolve("none.ctl");
+        Cli.Result result = Cli.run("ofctl", "diff-flows", "--control=" + socket, good.toString(), "good.flow");
+        assertUnreadable(
+                result,
+                "jvs ofctl diff-flows: good.flow: no such file, nor a bridge of the running switch (cannot reach the"
+                        + " daemon at " + socket + ": no such socket (is jvs daemon running? --control or JVS_CONTROL"
+                        + " name another socket))");
+    }
+
+    @Test
     void aDirectoryExits1() throws IOException {
         Path good = file("good.flows", "in_port=1 actions=drop\n");
         assertUnreadable(
@@ -158,8 +172,7 @@ class DiffFlowsCommandTest {
         List<String> lines = result.outLines();
         assertThat(lines)
                 .containsSubsequence(
-                        "Usage: jvs ofctl diff-flows [-hV] [--control=SOCKET] [--format=FORMAT] FILE1",
-                        "                            FILE2",
+                        "Usage: jvs ofctl diff-flows [-hV] [--control=SOCKET] FILE1 FILE2",
                         "Show how the flows of two files or bridges differ.",
                         "Exit status:",
                         "  0   The files hold the same flows.",
@@ -200,7 +213,8 @@ class DiffFlowsCommandTest {
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.errLines())
                 .containsExactly(
-                        "jvs ofctl: Unmatched arguments from index 1: 'dump-tables', 'br0'",
+                        "jvs ofctl: unknown command 'dump-tables' (commands: diff-flows, add-flow, add-flows,"
+                                + " del-flows, dump-flows, dump-ports, mod-flows, replace-flows)",
                         "Try 'jvs ofctl --help' for more information.");
     }
 }

@@ -2,9 +2,16 @@ package io.jvswitch.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** The top-level command: its help, its version, and what it says about arguments it does not know. */
 class JvsCommandTest {
@@ -16,17 +23,18 @@ class JvsCommandTest {
             "  -V, --version   Print version information and exit.",
             "",
             "Commands:",
-            "  demo    Watch the tutorial happen: VM1 pings VM2 across GRE or VXLAN tunnels.",
-            "  encap   Show a packet before and after tunnel encapsulation.",
-            "  decode  Print the packets of a pcap file layer by layer, tunnels opened.",
-            "  trace   Trace a packet through a file of flows, as ofproto/trace shows it.",
-            "  ofctl   Flow tables of the running switch or of files, as ovs-ofctl.",
-            "  lab     Run a topology and script of your own in the in-process lab.",
-            "  daemon  Run the switch: its database, its datapath and its control socket.",
-            "  vsctl   Configure bridges and ports of the running switch, as ovs-vsctl.",
-            "  appctl  Ask the running switch, as ovs-appctl: traces, MAC tables, drops.",
-            "  agent   Give the tunnel agent a host's desired state: networks, VMs, peers.",
-            "  help    Display help information about the specified command.");
+            "  demo     Watch the tutorial happen: VM1 pings VM2 across GRE or VXLAN tunnels.",
+            "  encap    Show a packet before and after tunnel encapsulation.",
+            "  decode   Print the packets of a pcap file layer by layer, tunnels opened.",
+            "  trace    Trace a packet through a file of flows, as ofproto/trace shows it.",
+            "  ofctl    Flow tables of the running switch or of files, as ovs-ofctl.",
+            "  lab      Run a topology and script of your own in the in-process lab.",
+            "  daemon   Run the switch: its database, its datapath and its control socket.",
+            "  vsctl    Configure bridges and ports of the running switch, as ovs-vsctl.",
+            "  appctl   Ask the running switch as ovs-appctl: traces, MACs, drops, megaflows.",
+            "  tcpdump  Capture a port's frames in the running switch, as ovs-tcpdump does.",
+            "  agent    Give the tunnel agent a host's desired state: networks, VMs, peers.",
+            "  help     Display help information about the specified command.");
 
     @Test
     void helpListsEachCommandOnOneLine() {
@@ -55,6 +63,36 @@ class JvsCommandTest {
         // Tests run from classes, not the jar, so there is no manifest version.
         assertThat(result.outLines()).isEqualTo(List.of("jvs (development build)"));
         assertThat(Cli.run("-V").outLines()).isEqualTo(List.of("jvs (development build)"));
+    }
+
+    @Test
+    void everyCommandsVersionOptionPrintsTheVersion() {
+        List<List<String>> commands = List.of(
+                List.of("demo"),
+                List.of("encap"),
+                List.of("decode"),
+                List.of("trace"),
+                List.of("ofctl"),
+                List.of("ofctl", "diff-flows"),
+                List.of("ofctl", "dump-flows"),
+                List.of("ofctl", "add-flow"),
+                List.of("lab"),
+                List.of("lab", "run"),
+                List.of("lab", "example"),
+                List.of("daemon"),
+                List.of("vsctl"),
+                List.of("appctl"),
+                List.of("agent"));
+        for (List<String> command : commands) {
+            for (String option : List.of("-V", "--version")) {
+                List<String> args = new java.util.ArrayList<>(command);
+                args.add(option);
+                Cli.Result result = Cli.run(args.toArray(String[]::new));
+                assertThat(result.exitCode()).as(String.join(" ", args)).isZero();
+                assertThat(result.outLines()).as(String.join(" ", args)).isEqualTo(List.of("jvs (development build)"));
+                assertThat(result.err()).as(String.join(" ", args)).isEmpty();
+            }
+        }
     }
 
     @Test
@@ -98,6 +136,79 @@ class JvsCommandTest {
     }
 
     @Test
+    void everyHelpDescribesEachArgumentAndFitsEightyColumns() {
+        List<CommandLine> all = new ArrayList<>();
+        collect(Jvs.commandLine(), all);
+        assertThat(all).hasSizeGreaterThan(20);
+        for (CommandLine command : all) {
+            CommandSpec spec = command.getCommandSpec();
+            for (ArgSpec arg : spec.args()) {
+                String name = arg instanceof OptionSpec option ? option.longestName() : arg.paramLabel();
+                assertThat(String.join(" ", arg.description()))
+                        .as("%s %s", spec.qualifiedName(), name)
+                        .isNotBlank();
+            }
+            StringWriter help = new StringWriter();
+            command.usage(new PrintWriter(help));
+            assertThat(help.toString().lines())
+                    .allSatisfy(line -> assertThat(line.length())
+                            .as(spec.qualifiedName() + ": " + line)
+                            .isLessThanOrEqualTo(80));
+        }
+    }
+
+    private static void collect(CommandLine command, List<CommandLine> all) {
+        all.add(command);
+        command.getSubcommands().values().stream()
+                .filter(sub -> !sub.getCommandName().equals("help"))
+                .forEach(sub -> collect(sub, all));
+    }
+
+    @Test
+    void demoHelpListsEachKindOnOneLine() {
+        assertThat(Cli.run("demo", "--help").outLines())
+                .containsSubsequence(
+                        "KIND is one of:",
+                        "  gre              GRE tunnels, key 0x1388 (the default, as in the tutorial)",
+                        "  vxlan            VXLAN tunnels, VNI 5000",
+                        "  vxlan-multicast  VXLAN with VTEPs in group 239.1.1.1; floods go to the group",
+                        "  l3-gre           the tutorial's first example: RA and RB joined by L3 GRE",
+                        "");
+    }
+
+    @Test
+    void theTraceExampleInTheHelpIsWholeAndRuns() {
+        List<String> lines = Cli.run("trace", "--help").outLines();
+        int at = lines.indexOf("  jvs trace --flows br-tun.flows --bridge br-tun --tunnel-ports 2,3 \\");
+        assertThat(at).as(String.join("\n", lines)).isNotNegative();
+        String command = (lines.get(at) + " " + lines.get(at + 1))
+                .replace("\\", "")
+                .replace("br-tun.flows", "../ofproto/src/test/resources/tutorial-br-tun.dump");
+        String[] words = command.trim().split("\\s+");
+        Cli.Result result = Cli.run(Arrays.copyOfRange(words, 1, words.length));
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.outLines()).contains("Datapath actions: pop_vlan,set(tunnel(tun_id=0x1388)),3,2");
+    }
+
+    @Test
+    void theAgentHelpsExampleIsAHostFileTheAgentTakes() throws Exception {
+        List<String> lines = Cli.run("agent", "--help").outLines();
+        int from = lines.indexOf("  local_ip: 198.18.0.1");
+        int to = lines.indexOf("      vms: [{network: net1, mac: \"fa:16:3e:1f:19:55\", ip: 10.0.0.2}]");
+        assertThat(from).as(String.join("\n", lines)).isPositive();
+        assertThat(to).isGreaterThan(from);
+        String yaml = String.join(
+                        "\n",
+                        lines.subList(from, to + 1).stream()
+                                .map(line -> line.substring(2))
+                                .toList())
+                + "\n";
+        assertThat(io.jvswitch.app.daemon.HostFile.state(io.jvswitch.app.daemon.HostFile.read(yaml, "help"), "help")
+                        .toString())
+                .contains("198.18.0.1");
+    }
+
+    @Test
     void decodeHelpSaysWhatItReads() {
         List<String> lines = Cli.run("decode", "--help").outLines();
         assertThat(lines)
@@ -117,7 +228,9 @@ class JvsCommandTest {
         assertThat(result.out()).isEmpty();
         assertThat(result.errLines())
                 .isEqualTo(List.of(
-                        "jvs: Unmatched argument at index 0: 'bogus'", "Try 'jvs --help' for more information."));
+                        "jvs: unknown command 'bogus' (commands: demo, encap, decode, trace, ofctl, lab, daemon, vsctl,"
+                                + " appctl, tcpdump, agent, help)",
+                        "Try 'jvs --help' for more information."));
     }
 
     @Test

@@ -22,9 +22,23 @@ import picocli.CommandLine.Spec;
             "Give the tunnel agent a host's desired state: networks, VMs, peers.",
             "",
             "The daemon's agent makes br-int, br-tun, the tunnels and br-tun's flows match the host file, changing"
-                    + " only what differs, and keeps the state in the database. The file is YAML: local_ip,"
-                    + " tunnel_types, layout, naming, underlay_mtu, networks (name, type, segmentation_id, group),"
-                    + " vms (name, network, mac, ip), peers (address, networks, vms)."
+                    + " only what differs, and keeps the state in the database. The file is YAML; only local_ip is"
+                    + " required:",
+            "  local_ip: 198.18.0.1",
+            "  tunnel_types: [gre, vxlan]    # default: both",
+            "  layout: tutorial              # or neutron (l2population, ARP responder)",
+            "  naming: tutorial              # gre-1, or neutron: gre-c6120002",
+            "  underlay_mtu: 1500",
+            "  arp_responder: true           # the default; the neutron layout only",
+            "  networks:",
+            "    - {name: net1, type: gre, segmentation_id: 0x1388}",
+            "    - {name: net2, type: vxlan, segmentation_id: 100, group: 239.1.1.1}",
+            "  vms:",
+            "    - {name: vm1, network: net1, mac: \"fa:16:3e:00:00:01\", ip: 10.0.0.1}",
+            "  peers:",
+            "    - address: 198.18.0.2",
+            "      networks: [net1]",
+            "      vms: [{network: net1, mac: \"fa:16:3e:1f:19:55\", ip: 10.0.0.2}]"
         },
         mixinStandardHelpOptions = true)
 public final class AgentCommand implements Callable<Integer> {

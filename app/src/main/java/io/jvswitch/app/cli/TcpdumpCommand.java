@@ -27,9 +27,11 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "tcpdump",
         description = {
-            "Capture a port's frames in the running switch, as ovs-tcpdump: what the bridge receives from it and sends",
-            "to it (a tunnel port's frames before encapsulation and after decapsulation; for the underlay's packets,",
-            "run tcpdump on the underlay interface). Ends after -c frames or --seconds, whichever comes first."
+            "Capture a port's frames in the running switch, as ovs-tcpdump does.",
+            "",
+            "What the bridge receives from the port and sends to it: a tunnel port's frames before encapsulation and"
+                    + " after decapsulation (for the underlay's packets, run tcpdump on the underlay interface)."
+                    + " Ends after -c frames or --seconds, whichever comes first."
         },
         mixinStandardHelpOptions = true)
 public final class TcpdumpCommand implements Callable<Integer> {

@@ -2,6 +2,7 @@ package io.jvswitch.app.command;
 
 import io.jvswitch.app.cli.ControlOptions;
 import io.jvswitch.app.cli.FlowRequests;
+import io.jvswitch.app.control.ControlClient;
 import io.jvswitch.ofproto.table.FlowDiff;
 import io.jvswitch.ofproto.table.FlowMod;
 import io.jvswitch.ofproto.text.FlowParseException;
@@ -73,11 +74,20 @@ public final class DiffFlowsCommand implements Callable<Integer> {
     private List<FlowMod> flows(Path file) throws IOException {
         // As ovs-ofctl: a name that is no file and no path is a bridge of the running switch.
         boolean bridge = !Files.exists(file) && file.getNameCount() == 1 && !file.isAbsolute();
-        List<String> lines = bridge ? FlowRequests.lines(control, file.toString()) : FlowFiles.read(file);
+        List<String> lines = bridge ? bridgeLines(file) : FlowFiles.read(file);
         try {
             return FlowParser.parseLines(lines, FlowMod.Command.ADD, file.toString());
         } catch (FlowParseException e) {
             throw CliErrors.usage(spec, e.getMessage());
+        }
+    }
+
+    /** The flows of the bridge {@code name} names; failing, it says the name was no file either (a mistyped path). */
+    private List<String> bridgeLines(Path name) throws IOException {
+        try {
+            return FlowRequests.lines(control, name.toString());
+        } catch (ControlClient.ControlException e) {
+            throw new IOException(name + ": no such file, nor a bridge of the running switch (" + e.getMessage() + ")");
         }
     }
 }

@@ -64,7 +64,8 @@ public final class EncapCommand implements Callable<Integer> {
             paramLabel = "PACKET",
             description = {
                 "The packet to encapsulate: arp|icmp|udp|tcp|icmp6|udp6|tcp6 then field=value pairs from: "
-                        + PacketSpec.FIELDS + ".",
+                        + PacketSpec.FIELDS + " (payload=N: N bytes of payload, 56 for ICMP and 32 otherwise by"
+                        + " default).",
                 "Default: ${DEFAULT-VALUE}"
             },
             defaultValue = "icmp")

@@ -38,16 +38,18 @@ public final class OfctlCommand implements Runnable {
     @Command(name = "add-flow", description = "Add a flow to a bridge.", mixinStandardHelpOptions = true)
     int addFlow(
             @Mixin ControlOptions control,
-            @Parameters(paramLabel = "BRIDGE") String bridge,
-            @Parameters(paramLabel = "FLOW") String flow) {
+            @Parameters(paramLabel = "BRIDGE", description = "The bridge.") String bridge,
+            @Parameters(paramLabel = "FLOW", description = "A flow in ovs-ofctl syntax: in_port=1,actions=drop")
+                    String flow) {
         return FlowRequests.send(spec(), control, "add-flow", bridge, List.of(flow), "flow", false);
     }
 
     @Command(name = "add-flows", description = "Add the flows of a file to a bridge.", mixinStandardHelpOptions = true)
     int addFlows(
             @Mixin ControlOptions control,
-            @Parameters(paramLabel = "BRIDGE") String bridge,
-            @Parameters(paramLabel = "FILE") Path file)
+            @Parameters(paramLabel = "BRIDGE", description = "The bridge.") String bridge,
+            @Parameters(paramLabel = "FILE", description = "Flows, one per line: add-flow lines or a saved dump-flows.")
+                    Path file)
             throws IOException {
         return FlowRequests.send(spec(), control, "add-flows", bridge, FlowFiles.read(file), file.toString(), false);
     }
@@ -57,8 +59,9 @@ public final class OfctlCommand implements Runnable {
             @Mixin ControlOptions control,
             @Option(names = "--strict", description = "Only the flow with exactly this match and priority.")
                     boolean strict,
-            @Parameters(paramLabel = "BRIDGE") String bridge,
-            @Parameters(paramLabel = "FLOW") String flow) {
+            @Parameters(paramLabel = "BRIDGE", description = "The bridge.") String bridge,
+            @Parameters(paramLabel = "FLOW", description = "The flows to change and their new actions=...")
+                    String flow) {
         return FlowRequests.send(spec(), control, "mod-flows", bridge, List.of(flow), "flow", strict);
     }
 
@@ -67,22 +70,29 @@ public final class OfctlCommand implements Runnable {
             @Mixin ControlOptions control,
             @Option(names = "--strict", description = "Only the flow with exactly this match and priority.")
                     boolean strict,
-            @Parameters(paramLabel = "BRIDGE") String bridge,
-            @Parameters(paramLabel = "MATCH", arity = "0..1") String match) {
+            @Parameters(paramLabel = "BRIDGE", description = "The bridge.") String bridge,
+            @Parameters(
+                            paramLabel = "MATCH",
+                            arity = "0..1",
+                            description = "The flows to delete (default: every flow).")
+                    String match) {
         return FlowRequests.send(
                 spec(), control, "del-flows", bridge, match == null ? List.of() : List.of(match), "flow", strict);
     }
 
     @Command(name = "dump-flows", description = "Print a bridge's flows.", mixinStandardHelpOptions = true)
     int dumpFlows(
-            @Mixin ControlOptions control,
-            @Parameters(paramLabel = "BRIDGE") String bridge,
-            @Parameters(paramLabel = "MATCH", arity = "0..1") String match) {
+            @Mixin ControlOptions.ReadOptions control,
+            @Parameters(paramLabel = "BRIDGE", description = "The bridge.") String bridge,
+            @Parameters(paramLabel = "MATCH", arity = "0..1", description = "Only the flows within this match.")
+                    String match) {
         return FlowRequests.dump(spec(), control, bridge, match);
     }
 
     @Command(name = "dump-ports", description = "Print a bridge's port counters.", mixinStandardHelpOptions = true)
-    int dumpPorts(@Mixin ControlOptions control, @Parameters(paramLabel = "BRIDGE") String bridge) {
+    int dumpPorts(
+            @Mixin ControlOptions.ReadOptions control,
+            @Parameters(paramLabel = "BRIDGE", description = "The bridge.") String bridge) {
         return FlowRequests.send(spec(), control, "dump-ports", bridge, null, null, false);
     }
 
@@ -92,8 +102,9 @@ public final class OfctlCommand implements Runnable {
             mixinStandardHelpOptions = true)
     int replaceFlows(
             @Mixin ControlOptions control,
-            @Parameters(paramLabel = "BRIDGE") String bridge,
-            @Parameters(paramLabel = "FILE") Path file)
+            @Parameters(paramLabel = "BRIDGE", description = "The bridge.") String bridge,
+            @Parameters(paramLabel = "FILE", description = "Flows, one per line: add-flow lines or a saved dump-flows.")
+                    Path file)
             throws IOException {
         return FlowRequests.send(
                 spec(), control, "replace-flows", bridge, FlowFiles.read(file), file.toString(), false);

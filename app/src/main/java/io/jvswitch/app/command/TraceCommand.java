@@ -34,8 +34,8 @@ import picocli.CommandLine.Spec;
             "",
             "No switch needs to run: the flows are loaded into a bridge of their own.",
             "The flows file holds add-flow lines or a saved dump-flows (counters are ignored). The packet is a flow:",
-            "  jvs trace --flows br-tun.flows \\",
-            "      in_port=1,dl_vlan=1,dl_src=fa:16:3e:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff,arp,arp_spa=10.0.0.1"
+            "  jvs trace --flows br-tun.flows --bridge br-tun --tunnel-ports 2,3 \\",
+            "      in_port=1,dl_vlan=1,dl_src=fa:16:3e:00:00:01,dl_dst=ff:ff:ff:ff:ff:ff"
         },
         mixinStandardHelpOptions = true,
         sortOptions = false)
@@ -83,7 +83,7 @@ public final class TraceCommand implements Callable<Integer> {
             throw CliErrors.usage(spec, "FLOW: " + e.getMessage());
         }
         StringBuilder trace = new StringBuilder();
-        Translator.trace(new FileBridge(bridge, tables, Set.copyOf(tunnelPorts), key), key, trace);
+        Translator.traceWithoutLearning(new FileBridge(bridge, tables, Set.copyOf(tunnelPorts), key), key, trace);
         PrintWriter out = spec.commandLine().getOut();
         out.print(trace);
         out.flush();

@@ -21,6 +21,7 @@ import java.util.Map;
  * {"op":"ofctl","command":"flow-lines","bridge":"br0"}                   (add-flow lines, for diff-flows)
  * {"op":"appctl","args":["ofproto/trace","br-tun","in_port=1,arp"],"format":"text"}
  * {"op":"agent","host":{"local_ip":"192.168.1.100",...},"source":"host1.yaml"}
+ * {"op":"capture","port":"tap0","count":10,"seconds":10}   (reply: "frames":[{"time":ns,"direction":"in","hex":...}])
  * }</pre>
  *
  * {@code format} is {@code text} (the default: what the Open vSwitch tool prints) or {@code json}. The reply is

@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.jvswitch.agent.HostState;
@@ -222,7 +225,46 @@ public final class HostFile {
         }
         String original = e.getOriginalMessage();
         int newline = original == null ? -1 : original.indexOf('\n');
-        message.append(newline < 0 ? original : original.substring(0, newline));
+        String firstLine = newline < 0 ? original : original.substring(0, newline);
+        // Jackson's own words name Java classes and tokens; a host file's reader knows keys, lists and numbers.
+        message.append(
+                switch (e) {
+                    case UnrecognizedPropertyException unknown ->
+                        "unknown key '" + unknown.getPropertyName() + "' (expected one of: "
+                                + unknown.getKnownPropertyIds().stream()
+                                        .map(Object::toString)
+                                        .sorted()
+                                        .collect(Collectors.joining(", "))
+                                + ")";
+                    case InvalidFormatException format ->
+                        "'" + format.getValue() + "' is not " + kind(format.getTargetType());
+                    case MismatchedInputException mismatch
+                    when mismatch.getTargetType() != null -> "expected " + kind(mismatch.getTargetType());
+                    default ->
+                        firstLine != null && firstLine.startsWith("Duplicate field '")
+                                ? "duplicate key '" + firstLine.substring(17, firstLine.indexOf('\'', 17)) + "'"
+                                : firstLine;
+                });
         return message.toString();
+    }
+
+    /** What a value of {@code type} is, in a host file's words. */
+    private static String kind(Class<?> type) {
+        if (type == null) {
+            return "a value of the right kind";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a list";
+        }
+        if (Number.class.isAssignableFrom(type) || type == int.class || type == long.class) {
+            return "a number";
+        }
+        if (type == String.class) {
+            return "a single value (text)";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        return "a mapping of keys";
     }
 }

@@ -11,12 +11,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One capture of a port's frames for {@code jvs tcpdump}: copies of the first {@code count} frames, stamped with the
- * time they passed. The datapath's thread adds frames; the request's thread waits for them and takes the result.
+ * One capture of a port's frames for {@code jvs tcpdump}: copies of the first {@code count} frames (or as many as fit
+ * in {@link #MAX_BYTES}), stamped with the time they passed. The datapath's thread adds frames; the request's thread waits for them and takes the result.
  */
 public final class PortCapture implements CaptureSink {
     /** The most frames one capture keeps: they are held in memory until the capture ends. */
     public static final int MAX_COUNT = 10_000;
+
+    /** The most bytes one capture keeps (TSO super-frames are up to 64 KB each): it ends when the next would pass. */
+    public static final long MAX_BYTES = 64L << 20;
 
     /** A captured frame. */
     public record Frame(long timeNanos, boolean received, byte[] bytes) {}
@@ -24,6 +27,8 @@ public final class PortCapture implements CaptureSink {
     private final int count;
     private final InstantSource clock;
     private final List<Frame> frames = new ArrayList<>();
+    private long bytes;
+    private boolean ended;
     private final CountDownLatch full = new CountDownLatch(1);
 
     PortCapture(int count, InstantSource clock) {
@@ -34,14 +39,21 @@ public final class PortCapture implements CaptureSink {
     @Override
     public void frame(boolean received, MemorySegment segment, long offset, int length) {
         synchronized (frames) {
-            if (frames.size() >= count) {
+            if (ended) {
                 return;
             }
+            if (bytes + length > MAX_BYTES) {
+                ended = true;
+                full.countDown();
+                return;
+            }
+            bytes += length;
             var now = clock.instant();
             long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
             frames.add(
                     new Frame(nanos, received, segment.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE)));
             if (frames.size() == count) {
+                ended = true;
                 full.countDown();
             }
         }

@@ -631,7 +631,7 @@ public final class SwitchDaemon implements AutoCloseable {
                 }
                 yield onDatapath(() -> {
                     StringBuilder trace = new StringBuilder();
-                    Translator.trace(bridge(operands.getFirst()), key, trace);
+                    Translator.traceWithoutLearning(bridge(operands.getFirst()), key, trace);
                     return trace.toString();
                 });
             }

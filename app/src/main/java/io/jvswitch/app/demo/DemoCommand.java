@@ -48,8 +48,8 @@ import picocli.CommandLine.Spec;
             "KIND is one of:",
             "  gre              GRE tunnels, key 0x1388 (the default, as in the tutorial)",
             "  vxlan            VXLAN tunnels, VNI 5000",
-            "  vxlan-multicast  VXLAN with the VTEPs in multicast group 239.1.1.1: floods go once, to the group",
-            "  l3-gre           the tutorial's first example: routers RA and RB joined by an L3 GRE tunnel",
+            "  vxlan-multicast  VXLAN with VTEPs in group 239.1.1.1; floods go to the group",
+            "  l3-gre           the tutorial's first example: RA and RB joined by L3 GRE",
             "",
             "With --netns (root and iproute2 needed), the same network runs on real kernels instead: an underlay"
                     + " namespace with a Linux bridge, hypervisor namespaces host1, host2, host3 on 198.18.0.1/.2/.3"
@@ -91,7 +91,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--pcap",
             paramLabel = "DIR",
-            description = "Write a pcap of every hop to DIR: vm1.pcap, underlay.pcap, vm2.pcap.")
+            description = "Write a pcap of every hop to DIR: vm1.pcap, underlay.pcap, vm2.pcap (l3-gre: one per"
+                    + " link, lan-a.pcap, ra-internet.pcap, internet-rb.pcap, lan-b.pcap).")
     Path pcapDirectory;
 
     @Option(
@@ -104,7 +105,7 @@ public final class DemoCommand implements Callable<Integer> {
             names = {"-c", "--count"},
             paramLabel = "N",
             defaultValue = "3",
-            description = "Echo requests VM1 sends (default: ${DEFAULT-VALUE}).")
+            description = "Echo requests VM1 (l3-gre: A) sends (default: ${DEFAULT-VALUE}).")
     int count;
 
     @Override
@@ -140,8 +141,12 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         if (kind.equals("l3-gre")) {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--layout")) {
+                throw CliErrors.usage(
+                        spec, "--layout: the l3-gre demo has no br-tun (two routers joined by one GRE tunnel)");
+            }
             try {
-                return L3GreDemo.run(out, pcapDirectory);
+                return L3GreDemo.run(out, count, pcapDirectory);
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }

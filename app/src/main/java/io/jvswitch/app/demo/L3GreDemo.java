@@ -35,7 +35,9 @@ import java.util.function.Consumer;
  * it. With a directory, it writes one pcap per link there.
  */
 final class L3GreDemo {
-    private static final int COUNT = 3;
+    /** Echo requests A sends when the command line does not say. */
+    static final int COUNT = 3;
+
     private static final int SIZE = 56;
 
     private L3GreDemo() {}
@@ -47,11 +49,12 @@ final class L3GreDemo {
      * Runs the example.
      *
      * @param out where the demo prints
+     * @param count echo requests A sends to B, one a second
      * @param pcapDirOrNull a directory (made if missing) for one pcap per link, or null for none
      * @return 0 when A's pings were all answered, 1 when not
      * @throws UncheckedIOException (cause {@link IOException}) when a pcap cannot be written
      */
-    static int run(PrintWriter out, Path pcapDirOrNull) {
+    static int run(PrintWriter out, int count, Path pcapDirOrNull) {
         Topology topology = TopologyLoader.l3Gre();
         Topology.Host ra = topology.hosts().get(0);
         Topology.Host rb = topology.hosts().get(1);
@@ -126,9 +129,9 @@ final class L3GreDemo {
             out.println();
 
             String target = b.ipPrefix().address().getHostAddress();
-            out.printf("%s$ ping -c %d %s%n", a.name(), COUNT, target);
+            out.printf("%s$ ping -c %d %s%n", a.name(), count, target);
             PingResult ping = lab.vm(a.name())
-                    .ping(target, new PingOptions(COUNT, Duration.ofSeconds(1), Duration.ofSeconds(1), SIZE))
+                    .ping(target, new PingOptions(count, Duration.ofSeconds(1), Duration.ofSeconds(1), SIZE))
                     .await();
             for (PingResult.Reply reply : ping.replies()) {
                 out.printf(

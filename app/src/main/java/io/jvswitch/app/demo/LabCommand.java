@@ -207,7 +207,8 @@ public final class LabCommand implements Runnable {
                 for (int i = 0; i < traceTargets.size(); i++) {
                     String[] target = traceTargets.get(i);
                     StringBuilder trace = new StringBuilder();
-                    Translator.trace(bridge(switching, target[0], target[1], "--trace"), traceFlows.get(i), trace);
+                    Translator.traceWithoutLearning(
+                            bridge(switching, target[0], target[1], "--trace"), traceFlows.get(i), trace);
                     out.println();
                     out.println(target[0] + "$ jvs appctl ofproto/trace " + target[1] + " " + target[2]);
                     out.print(trace);

@@ -62,7 +62,7 @@ class ControlServerTest {
                             + " String, Number, Array, Object or token 'null', 'true' or 'false') (line 1, column"
                             + " 1)\"}",
                     "{\"ok\":false,\"error\":\"request is not a JSON object\"}",
-                    "{\"ok\":false,\"error\":\"unknown op \\\"frobnicate\\\" (ops: vsctl, ofctl, appctl, agent)\"}",
+                    "{\"ok\":false,\"error\":\"unknown op \\\"frobnicate\\\" (ops: vsctl, ofctl, appctl, agent, capture)\"}",
                     "{\"ok\":false,\"error\":\"request needs \\\"args\\\" as an array of strings\"}",
                     "{\"ok\":false,\"error\":\"\\\"args\\\" must hold only strings\"}",
                     "{\"ok\":false,\"error\":\"format \\\"xml\\\" is not known (text or json)\"}",

@@ -23,7 +23,7 @@ class L3GreDemoTest {
 
     private static Run run(Path pcaps) {
         StringWriter text = new StringWriter();
-        int code = L3GreDemo.run(new PrintWriter(text), pcaps);
+        int code = L3GreDemo.run(new PrintWriter(text), L3GreDemo.COUNT, pcaps);
         return new Run(code, text.toString().lines().toList());
     }
 

@@ -69,7 +69,8 @@ final class BridgeNormal implements BridgeView.NormalSwitch, SideEffect.MacLearn
             long[] wildcards,
             List<SideEffect> sideEffects,
             Set<Dependency> dependencies,
-            StringBuilder notes) {
+            StringBuilder notes,
+            boolean learn) {
         wildcards[Field.DL_SRC.word()] |= Field.DL_SRC.wordMask();
         wildcards[Field.DL_DST.word()] |= Field.DL_DST.wordMask();
         dependencies.add(macs.dependency());
@@ -83,7 +84,7 @@ final class BridgeNormal implements BridgeView.NormalSwitch, SideEffect.MacLearn
         }
         long now = clock.millis();
         long source = flow.get(Field.DL_SRC);
-        if (!MacAddress.isMulticast(source)) {
+        if (learn && !MacAddress.isMulticast(source)) {
             macs.learn(vlan, source, inPort, now);
             sideEffects.add(new SideEffect.LearnMac(this, vlan, source, inPort));
         }

@@ -344,12 +344,23 @@ public final class MatchParser {
                     ? Long.parseUnsignedLong(text.substring(2), 16)
                     : Long.parseUnsignedLong(text);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + ": mask '" + text + "' is not a number");
+            throw new IllegalArgumentException(
+                    isDigits(text)
+                            ? name + ": mask " + text + " does not fit in " + bits + " bits"
+                            : name + ": mask '" + text + "' is not a number");
         }
         if (bits < 64 && (mask >>> bits) != 0) {
             throw new IllegalArgumentException(name + ": mask " + text + " does not fit in " + bits + " bits");
         }
         return mask;
+    }
+
+    /** Whether {@code text} is written as a number (decimal, or hexadecimal after 0x), whatever its size. */
+    private static boolean isDigits(String text) {
+        boolean hex = text.startsWith("0x") || text.startsWith("0X");
+        String digits = hex ? text.substring(2) : text;
+        int radix = hex ? 16 : 10;
+        return !digits.isEmpty() && digits.chars().allMatch(c -> c < 0x80 && Character.digit(c, radix) >= 0);
     }
 
     /** A number in decimal or 0x-hexadecimal within {@code [min, max]} ({@code max} taken unsigned). */
@@ -360,7 +371,10 @@ public final class MatchParser {
                     ? Long.parseUnsignedLong(text.substring(2), 16)
                     : Long.parseUnsignedLong(text);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + "=" + text + " is not a number");
+            throw new IllegalArgumentException(name + "=" + text
+                    + (isDigits(text)
+                            ? " is out of range (" + min + " to " + Long.toUnsignedString(max) + ")"
+                            : " is not a number"));
         }
         if (Long.compareUnsigned(value, min) < 0 || Long.compareUnsigned(value, max) > 0) {
             throw new IllegalArgumentException(

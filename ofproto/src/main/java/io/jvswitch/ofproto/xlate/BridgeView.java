@@ -60,7 +60,8 @@ public interface BridgeView {
          * leaves by (one learned port, or every other port in its VLAN). It marks in {@code wildcards} the fields it
          * read, adds its MAC learning to {@code sideEffects} for cached replays and what its answer rests on (its MAC
          * table) to {@code dependencies}, and writes one line to {@code notes} for traces ("no learned MAC for
-         * destination, flooding").
+         * destination, flooding"). With {@code learn} false (a trace that must change nothing) it learns nothing and
+         * adds no side effect.
          */
         int[] forward(
                 FlowKey flow,
@@ -68,7 +69,8 @@ public interface BridgeView {
                 long[] wildcards,
                 java.util.List<SideEffect> sideEffects,
                 java.util.Set<Dependency> dependencies,
-                StringBuilder notes);
+                StringBuilder notes,
+                boolean learn);
 
         /**
          * The VLAN TCI a frame must carry when NORMAL sends it out of {@code port} (0 for untagged: an access port),

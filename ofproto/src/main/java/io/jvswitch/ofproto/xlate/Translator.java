@@ -103,12 +103,25 @@ public final class Translator {
 
     /** Translates {@code flow} (whose in_port is set) entering {@code bridge}; no trace. */
     public static Translation translate(BridgeView bridge, FlowKey flow) {
-        return new Run(bridge, flow, null).run();
+        return new Run(bridge, flow, null, true).run();
     }
 
-    /** Translates and appends an ofproto/trace-shaped account to {@code trace}. */
+    /**
+     * Translates and appends an ofproto/trace-shaped account to {@code trace}, learning as a packet would: learn
+     * actions add their flows and NORMAL learns the source MAC.
+     */
     public static Translation trace(BridgeView bridge, FlowKey flow, StringBuilder trace) {
-        return new Run(bridge, flow, trace).run();
+        return new Run(bridge, flow, trace, true).run();
+    }
+
+    /**
+     * What {@code ovs-appctl ofproto/trace BRIDGE FLOW} does: translates and traces {@code flow} with no effect on the
+     * bridge. Learn actions show the flow they would learn, and neither they nor NORMAL learn anything (Open vSwitch
+     * learns in a trace only of a real packet), so that asking about a packet never changes where packets go. The
+     * translation's side effects are empty.
+     */
+    public static Translation traceWithoutLearning(BridgeView bridge, FlowKey flow, StringBuilder trace) {
+        return new Run(bridge, flow, trace, false).run();
     }
 
     /** The state of one translation. */
@@ -130,6 +143,8 @@ public final class Translator {
         private final List<SideEffect> sideEffects = new ArrayList<>();
         private final Set<Dependency> dependencies = new LinkedHashSet<>();
         private final StringBuilder trace;
+        /** Whether learn actions and NORMAL learn: false for a trace that must leave the bridge as it was. */
+        private final boolean learns;
         /** The trace as a tree, printed at the end; {@link #under} is where the next line goes. */
         private final List<TraceLine> traceLines = new ArrayList<>();
 
@@ -145,12 +160,13 @@ public final class Translator {
         /** dec_ttl found a TTL it could not decrement: the drop reason when the packet goes nowhere. */
         private boolean ttlExceeded;
 
-        Run(BridgeView bridge, FlowKey flow, StringBuilder trace) {
+        Run(BridgeView bridge, FlowKey flow, StringBuilder trace, boolean learns) {
             this.firstBridge = bridge;
             this.original = new FlowKey(flow);
             this.working = new FlowKey(flow);
             this.committed = new FlowKey(flow);
             this.trace = trace;
+            this.learns = learns;
         }
 
         Translation run() {
@@ -506,7 +522,7 @@ public final class Translator {
                 return;
             }
             StringBuilder notes = new StringBuilder();
-            int[] ports = normal.forward(working, inPort, wildcards, sideEffects, dependencies, notes);
+            int[] ports = normal.forward(working, inPort, wildcards, sideEffects, dependencies, notes, learns);
             if (!notes.isEmpty()) {
                 note(notes.toString());
             }
@@ -651,6 +667,10 @@ public final class Translator {
                     learn.idleTimeout(),
                     learn.hardTimeout(),
                     Ports.NONE);
+            if (!learns) {
+                note("table=" + flow.table() + " " + learnedText(flow));
+                return;
+            }
             try {
                 bridge.tables().learn(flow);
                 sideEffects.add(new SideEffect.LearnFlow(bridge.tables(), flow));

@@ -154,6 +154,15 @@ class FlowParserErrorTest {
                     in_port: port 70000 is out of range (0 to 65535)
                       in_port=70000 actions=drop
                               ^^^^^"""),
+                // A number too big for any field is out of range, not "not a number".
+                error(ADD, "tun_id=0x1ffffffffffffffff actions=drop", """
+                    tun_id=0x1ffffffffffffffff is out of range (0 to 18446744073709551615)
+                      tun_id=0x1ffffffffffffffff actions=drop
+                             ^^^^^^^^^^^^^^^^^^^"""),
+                error(ADD, "tun_id=1/0x1ffffffffffffffff actions=drop", """
+                    tun_id: mask 0x1ffffffffffffffff does not fit in 64 bits
+                      tun_id=1/0x1ffffffffffffffff actions=drop
+                               ^^^^^^^^^^^^^^^^^^^"""),
                 error(ADD, "idle_timeout=70000 actions=drop", """
                     idle_timeout=70000 is out of range (0 to 65535)
                       idle_timeout=70000 actions=drop

@@ -119,6 +119,19 @@ class ActionEffectsTest {
     }
 
     @Test
+    void aTraceWithoutLearningTellsNormalNotToLearn() {
+        TestBridge.StubNormal normal = new TestBridge.StubNormal("no learned MAC for destination, flooding", 1, 2, 3);
+        TestBridge bridge = bridge("actions=NORMAL").normal(normal);
+
+        Translation translation = Translator.traceWithoutLearning(
+                bridge, flow("in_port=1,dl_src=00:00:00:00:00:01,dl_dst=00:00:00:00:00:02"), new StringBuilder());
+
+        assertThat(normal.calls).hasSize(1);
+        assertThat(translation.actionsText()).isEqualTo("2,3");
+        assertThat(translation.sideEffects()).isEmpty();
+    }
+
+    @Test
     void controllerSendsThePacketAsModifiedSoFar() {
         assertThat(actions(bridge("actions=controller"), "in_port=1")).isEqualTo("controller(max_len=65535)");
         assertThat(actions(bridge("actions=mod_vlan_vid:3,controller:128,output:2"), "in_port=1"))

@@ -135,12 +135,15 @@ final class TestBridge implements BridgeView {
                 long[] wildcards,
                 List<SideEffect> sideEffects,
                 java.util.Set<Dependency> dependencies,
-                StringBuilder notes) {
+                StringBuilder notes,
+                boolean learn) {
             calls.add("in_port=" + inPort + " " + flow);
             SubFields.markRead(wildcards, Field.DL_DST);
             SubFields.markRead(wildcards, Field.DL_SRC);
             int vlan = (int) (flow.get(Field.VLAN_TCI) & 0x0fff);
-            sideEffects.add(new SideEffect.LearnMac(this, vlan, flow.get(Field.DL_SRC), inPort));
+            if (learn) {
+                sideEffects.add(new SideEffect.LearnMac(this, vlan, flow.get(Field.DL_SRC), inPort));
+            }
             notes.append(note);
             return ports.clone();
         }

@@ -81,6 +81,24 @@ class TraceTextTest {
     }
 
     @Test
+    void aTraceWithoutLearningShowsTheFlowItWouldLearnAndAddsNone() {
+        TestBridge brTun = TutorialBrTun.beforeLearning(clock);
+        int flows = brTun.tables().size(20);
+        StringBuilder dry = new StringBuilder();
+
+        Translation translation = Translator.traceWithoutLearning(brTun, flow(TutorialBrTun.ARP_REPLY), dry);
+
+        assertThat(dry.toString())
+                .contains("     -> table=20 vlan_tci=0x0001/0x0fff,dl_dst=fa:16:3e:1f:19:55 priority=1 hard=300 ")
+                .endsWith("Datapath actions: push_vlan(vid=1,pcp=0),1\n");
+        assertThat(translation.sideEffects()).isEmpty();
+        assertThat(brTun.tables().size(20)).isEqualTo(flows);
+        // The learning trace prints the same and does learn.
+        assertThat(trace(brTun, TutorialBrTun.ARP_REPLY)).isEqualTo(dry.toString());
+        assertThat(brTun.tables().size(20)).isEqualTo(flows + 1);
+    }
+
+    @Test
     void vm1sUnicastFollowingTheLearnedFlow() {
         TestBridge brTun = TutorialBrTun.beforeLearning(clock);
         Translator.translate(brTun, flow(TutorialBrTun.ARP_REPLY));
