@@ -65,7 +65,7 @@ class UdpSegmentationTest {
         }
         message.destination(IP2, PORT);
         message.segmentSize(1000);
-        message.tos(0xb8);
+        message.tos(0xb9);
         message.ttl(17);
         message.add(staging, 28, 1000);
         message.add(staging, 1100 + 28, 1000);
@@ -110,7 +110,7 @@ class UdpSegmentationTest {
         assertThat(coalesced.segmentSize()).isEqualTo(1000);
         assertThat(coalesced.peerAddress()).isEqualTo(IP1);
         assertThat(coalesced.peerPort()).isEqualTo(SOURCE_PORT);
-        assertThat(coalesced.tos()).isEqualTo(0xb8);
+        assertThat(coalesced.tos()).isEqualTo(0xb9);
         assertThat(coalesced.ttl()).isEqualTo(17);
         assertThat(coalesced.truncated()).isFalse();
     }
@@ -137,7 +137,7 @@ class UdpSegmentationTest {
         for (Received datagram : received) {
             assertThat(datagram.segmentSize()).isZero();
             assertThat(datagram.peerPort()).isEqualTo(SOURCE_PORT);
-            assertThat(datagram.tos()).isEqualTo(0xb8);
+            assertThat(datagram.tos()).isEqualTo(0xb9);
             assertThat(datagram.ttl()).isEqualTo(17);
         }
     }
