@@ -31,6 +31,7 @@ public final class UdpSocket implements AutoCloseable {
     private static final int IPV6_RECVHOPLIMIT = 51;
     private static final int IPV6_RECVTCLASS = 66;
     private static final int SO_RCVBUF = 8;
+    private static final int SO_RCVBUFFORCE = 33;
     private static final int IP_MTU_DISCOVER = 10;
     private static final int IP_PMTUDISC_DONT = 0;
     private static final int IP_PMTUDISC_DO = 2;
@@ -110,6 +111,22 @@ public final class UdpSocket implements AutoCloseable {
      */
     public void receiveCoalesced(boolean on) throws NativeException {
         core.setInt(MessageBatch.SOL_UDP, MessageBatch.UDP_GRO, on ? 1 : 0, "UDP_GRO");
+    }
+
+    /**
+     * Asks for a receive buffer of {@code bytes} ({@code SO_RCVBUFFORCE}, past {@code net.core.rmem_max}, with
+     * CAP_NET_ADMIN; else {@code SO_RCVBUF}, which the kernel caps there). Coalesced messages are charged 64 KB and
+     * more each: the default buffer holds only a few.
+     */
+    public void receiveBuffer(int bytes) throws NativeException {
+        try {
+            core.setInt(SocketCore.SOL_SOCKET, SO_RCVBUFFORCE, bytes, "SO_RCVBUFFORCE");
+        } catch (NativeException e) {
+            if (e.errno() != Errno.EPERM) {
+                throw e;
+            }
+            core.setInt(SocketCore.SOL_SOCKET, SO_RCVBUF, bytes, "SO_RCVBUF");
+        }
     }
 
     /**

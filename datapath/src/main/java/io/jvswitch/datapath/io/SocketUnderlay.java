@@ -68,6 +68,8 @@ public final class SocketUnderlay implements Underlay {
     private static final int PROTOCOL_UDP = 17;
     private static final int PROTOCOL_GRE = 47;
     private static final int DEFAULT_TTL = 64;
+    /** A UDP receive socket's buffer with UDP GRO: a few dozen coalesced messages of up to 64 KB. */
+    private static final int RECEIVE_BUFFER = 4 << 20;
 
     /**
      * How the underlay is set up.
@@ -248,6 +250,7 @@ public final class SocketUnderlay implements Underlay {
             udpSockets.add(socket);
             if (udpOffloads) {
                 socket.receiveCoalesced(true);
+                socket.receiveBuffer(RECEIVE_BUFFER);
             }
             // Bound to every address: packets to a multicast group must reach it too.
             socket.bindAny(port);
