@@ -29,7 +29,10 @@ import java.util.concurrent.ExecutionException;
  * over every real port's descriptor (TAP devices, packet sockets), the underlay's sockets, and an eventfd that {@link
  * #submit} signals. When something is readable it receives up to {@value #BATCH} packets from it straight into packet
  * buffers of the datapath's pool and switches each in place; between batches it runs the submitted tasks (configuration,
- * flow mods, dumps), and about once a second the datapath's timers (flow expiry, MAC aging).
+ * flow mods, dumps), and about once a second the datapath's timers (flow expiry, MAC aging). With the underlay's UDP
+ * offloads on, its sockets receive into 64 KB buffers of the thread's own instead: a message may hold many datagrams
+ * the kernel coalesced ({@code UDP_GRO}), each then copied into a pool buffer and switched on its own; a single
+ * datagram is switched in place as before.
  *
  * <p>The thread can live in a named network namespace: it enters it before opening anything, so the underlay's sockets
  * and the TAP devices ports create in submitted tasks belong there. Ports added or removed (in submitted tasks) are

@@ -51,7 +51,8 @@ import java.util.Set;
  * UDP checksum, which the kernel (or the device's offload) computes even for a tunnel with {@code csum=false}: the
  * kernel refuses GSO on a socket without checksums, and RFC 7348 and RFC 8086 have receivers accept either. Receiving:
  * the UDP sockets have {@code UDP_GRO} on, so a GSO packet from the peer (or datagrams the kernel coalesced) arrives
- * as one message of up to 64 KB, which the forwarder cuts back into datagrams ({@link UdpGroSplitter}). {@link
+ * as one message of up to 64 KB, which the forwarder cuts back into datagrams, each copied into a pool buffer with
+ * headroom for the headers above ({@link UdpGroSplitter}). {@link
  * #offloadCounters} counts both ways.
  *
  * <p>Everything but construction and {@link #close} runs on the datapath's thread.
