@@ -30,7 +30,10 @@ public final class MessageBatch implements AutoCloseable {
     /** {@code UIO_MAXIOV}: the kernel takes at most 1024 messages per call. */
     public static final int MAX_SLOTS = 1024;
 
-    /** Bytes of ancillary data each slot can take; what the sockets here enable needs at most 88. */
+    /**
+     * Bytes of ancillary data each slot can take; what the sockets here enable needs at most 112 (IPv6's three and
+     * {@code UDP_GRO}).
+     */
     static final int CONTROL_SIZE = 128;
 
     // struct mmsghdr { struct msghdr msg_hdr; unsigned int msg_len; } on LP64: 64 bytes.
@@ -60,6 +63,8 @@ public final class MessageBatch implements AutoCloseable {
     private static final int IPV6_HOPLIMIT = 52;
     private static final int IPV6_TCLASS = 67;
     private static final int PACKET_AUXDATA = 8;
+    static final int SOL_UDP = 17;
+    static final int UDP_GRO = 104;
 
     /** {@code tpacket_auxdata.tp_status}: the sender left the TCP/UDP checksum partial (CHECKSUM_PARTIAL). */
     public static final int TP_STATUS_CSUMNOTREADY = 1 << 3;
@@ -126,6 +131,7 @@ public final class MessageBatch implements AutoCloseable {
     private final int[] vlanTpid;
     private final int[] originalLength;
     private final int[] networkOffset;
+    private final int[] segmentSize;
 
     /** A batch of {@code slots} messages (1 to {@link #MAX_SLOTS}; the datapath uses 32). */
     public MessageBatch(int slots) {
@@ -169,6 +175,7 @@ public final class MessageBatch implements AutoCloseable {
         vlanTpid = new int[slots];
         originalLength = new int[slots];
         networkOffset = new int[slots];
+        segmentSize = new int[slots];
     }
 
     /** How many messages the batch holds. */
@@ -356,6 +363,15 @@ public final class MessageBatch implements AutoCloseable {
         return ttl[slot];
     }
 
+    /**
+     * For a UDP socket receiving coalesced datagrams ({@link UdpSocket#receiveCoalesced}): the size of each datagram
+     * the message holds back to back, all but the last, which may be shorter ({@code UDP_GRO}'s {@code gso_size}); 0
+     * when the message is one datagram. The value is the kernel's, unchecked: it may be larger than the message.
+     */
+    public int segmentSize(int slot) {
+        return segmentSize[slot];
+    }
+
     /** Whether {@code PACKET_AUXDATA} came with the frame (packet sockets). */
     public boolean hasAuxdata(int slot) {
         return (reported[slot] & HAS_AUXDATA) != 0;
@@ -466,6 +482,7 @@ public final class MessageBatch implements AutoCloseable {
             vlanTpid[i] = 0;
             originalLength[i] = length[i];
             networkOffset[i] = -1;
+            segmentSize[i] = 0;
             long peer = peers + (long) i * ADDRESS_SIZE;
             interfaceIndex[i] = memory.get(SHORT, peer) == SocketCore.AF_PACKET ? memory.get(INT, peer + 4) : 0;
             long control = controls + (long) i * CONTROL_SIZE;
@@ -507,6 +524,8 @@ public final class MessageBatch implements AutoCloseable {
                 case IPV6_HOPLIMIT -> ttl[i] = memory.get(INT, data);
                 default -> {}
             }
+        } else if (level == SOL_UDP && type == UDP_GRO) {
+            segmentSize[i] = memory.get(INT, data);
         } else if (level == SocketCore.SOL_PACKET && type == PACKET_AUXDATA) {
             // struct tpacket_auxdata { u32 tp_status, tp_len, tp_snaplen; u16 tp_mac, tp_net, tp_vlan_tci,
             // tp_vlan_tpid; }
@@ -530,7 +549,16 @@ public final class MessageBatch implements AutoCloseable {
         if (count < 0 || count > slots) {
             throw new IllegalArgumentException("cannot send " + count + " messages from a batch of " + slots);
         }
-        for (int i = 0; i < count; i++) {
+        prepareSend(0, count);
+    }
+
+    /** Fills the headers of slots {@code [from, to)} for a send of each slot's data to its destination. */
+    void prepareSend(int from, int to) {
+        if (from < 0 || to < from || to > slots) {
+            throw new IllegalArgumentException(
+                    "cannot send messages [" + from + ", " + to + ") from a batch of " + slots);
+        }
+        for (int i = from; i < to; i++) {
             if (segments[i] == null) {
                 throw new IllegalStateException("slot " + i + " has no buffer: call buffer() and data() first");
             }

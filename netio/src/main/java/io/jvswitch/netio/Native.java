@@ -54,6 +54,7 @@ final class Native {
     static final MethodHandle RECVMMSG =
             function("recvmmsg", FunctionDescriptor.of(INT, INT, POINTER, INT, INT, POINTER));
     static final MethodHandle SENDMMSG = function("sendmmsg", FunctionDescriptor.of(INT, INT, POINTER, INT, INT));
+    static final MethodHandle SENDMSG = function("sendmsg", FunctionDescriptor.of(LONG, INT, POINTER, INT));
     static final MethodHandle IF_NAMETOINDEX = function("if_nametoindex", FunctionDescriptor.of(INT, POINTER));
     static final MethodHandle SETNS = function("setns", FunctionDescriptor.of(INT, INT, INT));
     static final MethodHandle EVENTFD = function("eventfd", FunctionDescriptor.of(INT, INT, INT));

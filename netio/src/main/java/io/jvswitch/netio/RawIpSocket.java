@@ -137,6 +137,11 @@ public final class RawIpSocket implements AutoCloseable {
         return core.send(batch, count);
     }
 
+    /** As {@link #send(MessageBatch, int)}, for slots {@code [from, from + count)}. */
+    public int send(MessageBatch batch, int from, int count) throws NativeException {
+        return core.send(batch, from, count);
+    }
+
     /** The error a slot's send met, naming this socket and the slot's destination (for logs; allocates). */
     public NativeException sendFailure(MessageBatch batch, int slot) {
         return core.sendFailure(batch, slot, batch.error(slot));

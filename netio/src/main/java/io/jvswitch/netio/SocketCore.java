@@ -212,13 +212,19 @@ final class SocketCore {
      * @return how many messages the kernel took
      */
     int send(MessageBatch batch, int count) throws NativeException {
+        return send(batch, 0, count);
+    }
+
+    /** As {@link #send(MessageBatch, int)}, for slots {@code [from, from + count)}. */
+    int send(MessageBatch batch, int from, int count) throws NativeException {
         checkOpen();
-        batch.prepareSend(count);
+        int end = from + count;
+        batch.prepareSend(from, end);
         try {
-            int next = 0;
+            int next = from;
             int sent = 0;
-            while (next < count) {
-                int n = (int) Native.SENDMMSG.invokeExact(capture, fd, batch.vector(next), count - next, MSG_DONTWAIT);
+            while (next < end) {
+                int n = (int) Native.SENDMMSG.invokeExact(capture, fd, batch.vector(next), end - next, MSG_DONTWAIT);
                 if (n > 0) {
                     next += n;
                     sent += n;
@@ -228,7 +234,7 @@ final class SocketCore {
                 switch (errno) {
                     case Errno.EINTR -> {}
                     case Errno.EAGAIN -> {
-                        for (int i = next; i < count; i++) {
+                        for (int i = next; i < end; i++) {
                             batch.error(i, Errno.EAGAIN);
                         }
                         return sent;
@@ -238,6 +244,39 @@ final class SocketCore {
                 }
             }
             return sent;
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw Native.impossible(e);
+        }
+    }
+
+    /**
+     * One {@code sendmsg} of {@code message}, without waiting.
+     *
+     * @return 0 when the kernel took it, else the errno that refused it (EAGAIN when the socket's buffer is full)
+     * @throws NativeException when the socket itself is unusable (EBADF, ENOTSOCK, EFAULT)
+     */
+    int send(SegmentedMessage message) throws NativeException {
+        checkOpen();
+        try {
+            while (true) {
+                long n = (long) Native.SENDMSG.invokeExact(capture, fd, message.header(), MSG_DONTWAIT);
+                if (n >= 0) {
+                    return 0;
+                }
+                int errno = Native.errno(capture);
+                switch (errno) {
+                    case Errno.EINTR -> {}
+                    case Errno.EBADF, Errno.ENOTSOCK, Errno.EFAULT -> {
+                        String call = "sendmsg " + description + " to " + message.destinationText();
+                        throw new NativeException(call, errno, NativeException.hint(call, errno));
+                    }
+                    default -> {
+                        return errno;
+                    }
+                }
+            }
         } catch (NativeException e) {
             throw e;
         } catch (Throwable e) {

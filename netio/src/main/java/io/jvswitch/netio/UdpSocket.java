@@ -30,6 +30,11 @@ public final class UdpSocket implements AutoCloseable {
     private static final int IPV6_RECVPKTINFO = 49;
     private static final int IPV6_RECVHOPLIMIT = 51;
     private static final int IPV6_RECVTCLASS = 66;
+    private static final int SO_RCVBUF = 8;
+    private static final int SO_RCVBUFFORCE = 33;
+    private static final int IP_MTU_DISCOVER = 10;
+    private static final int IP_PMTUDISC_DONT = 0;
+    private static final int IP_PMTUDISC_DO = 2;
 
     private final SocketCore core;
     private final IpFamily family;
@@ -62,6 +67,78 @@ public final class UdpSocket implements AutoCloseable {
             core.close();
             throw e;
         }
+    }
+
+    /**
+     * Opens an IPv4 socket for {@linkplain #send(SegmentedMessage) segmented sends} from {@code address}:{@code port}
+     * (the datagrams' source): bound there, with the smallest receive buffer the kernel allows, since it is not read
+     * (a tunnel's peer answers on the tunnel's port, not on this one). UDP checksums stay on: the kernel refuses
+     * {@code UDP_SEGMENT} on a socket with {@code SO_NO_CHECK}, and a device with checksum offload fills them in.
+     *
+     * @throws NativeException when the socket cannot be opened or bound (EADDRINUSE: the port is someone's)
+     */
+    public static UdpSocket openSegmentSender(int address, int port) throws NativeException {
+        SocketCore core = SocketCore.open(
+                SocketCore.AF_INET, SocketCore.SOCK_DGRAM, 0, "socket AF_INET SOCK_DGRAM", "UDP IPv4 sender");
+        try {
+            core.setInt(SocketCore.SOL_SOCKET, SO_RCVBUF, 1, "SO_RCVBUF");
+            UdpSocket socket = new UdpSocket(core, IpFamily.IPV4);
+            socket.bind(address, port);
+            return socket;
+        } catch (NativeException | RuntimeException e) {
+            core.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Whether IPv4 datagrams leave with DF set and are never fragmented ({@code IP_MTU_DISCOVER} {@code
+     * IP_PMTUDISC_DO}) or with DF clear ({@code IP_PMTUDISC_DONT}).
+     */
+    public void dontFragment(boolean on) throws NativeException {
+        requireFamily(IpFamily.IPV4);
+        core.setInt(
+                SocketCore.IPPROTO_IP,
+                IP_MTU_DISCOVER,
+                on ? IP_PMTUDISC_DO : IP_PMTUDISC_DONT,
+                on ? "IP_MTU_DISCOVER IP_PMTUDISC_DO" : "IP_MTU_DISCOVER IP_PMTUDISC_DONT");
+    }
+
+    /**
+     * {@code UDP_GRO}: the kernel may hand over several datagrams of one flow in one message, back to back, with
+     * their size in {@link MessageBatch#segmentSize}; receive buffers must then hold 64 KB or the message is cut
+     * ({@link MessageBatch#truncated}).
+     */
+    public void receiveCoalesced(boolean on) throws NativeException {
+        core.setInt(MessageBatch.SOL_UDP, MessageBatch.UDP_GRO, on ? 1 : 0, "UDP_GRO");
+    }
+
+    /**
+     * Asks for a receive buffer of {@code bytes} ({@code SO_RCVBUFFORCE}, past {@code net.core.rmem_max}, with
+     * CAP_NET_ADMIN; else {@code SO_RCVBUF}, which the kernel caps there). Coalesced messages are charged 64 KB and
+     * more each: the default buffer holds only a few.
+     */
+    public void receiveBuffer(int bytes) throws NativeException {
+        try {
+            core.setInt(SocketCore.SOL_SOCKET, SO_RCVBUFFORCE, bytes, "SO_RCVBUFFORCE");
+        } catch (NativeException e) {
+            if (e.errno() != Errno.EPERM) {
+                throw e;
+            }
+            core.setInt(SocketCore.SOL_SOCKET, SO_RCVBUF, bytes, "SO_RCVBUF");
+        }
+    }
+
+    /**
+     * Sends {@code message}'s datagrams in one {@code sendmsg} with {@code UDP_SEGMENT}, without waiting.
+     *
+     * @return 0 when the kernel took them all, else the errno that refused them all (EAGAIN: buffer full; EINVAL or
+     *     EMSGSIZE: a datagram larger than the route's MTU with DF set, or a message the kernel cannot segment)
+     * @throws NativeException when the socket itself is unusable (EBADF, ENOTSOCK, EFAULT)
+     */
+    public int send(SegmentedMessage message) throws NativeException {
+        requireFamily(IpFamily.IPV4);
+        return core.send(message);
     }
 
     public IpFamily family() {

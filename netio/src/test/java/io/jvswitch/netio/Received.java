@@ -29,7 +29,8 @@ record Received(
         int vlanTpid,
         int networkOffset,
         int originalLength,
-        boolean truncated) {
+        boolean truncated,
+        int segmentSize) {
 
     /** What a socket's receive is, for {@link #collect}. */
     interface Receiver {
@@ -62,7 +63,8 @@ record Received(
                 batch.vlanTpid(slot),
                 batch.networkOffset(slot),
                 batch.originalLength(slot),
-                batch.truncated(slot));
+                batch.truncated(slot),
+                batch.segmentSize(slot));
     }
 
     /**

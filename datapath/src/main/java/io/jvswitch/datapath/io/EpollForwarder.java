@@ -13,6 +13,7 @@ import io.jvswitch.netio.PartialChecksum;
 import io.jvswitch.netio.VirtioNetHeader;
 import io.jvswitch.wire.PacketBuffer;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -28,7 +29,10 @@ import java.util.concurrent.ExecutionException;
  * over every real port's descriptor (TAP devices, packet sockets), the underlay's sockets, and an eventfd that {@link
  * #submit} signals. When something is readable it receives up to {@value #BATCH} packets from it straight into packet
  * buffers of the datapath's pool and switches each in place; between batches it runs the submitted tasks (configuration,
- * flow mods, dumps), and about once a second the datapath's timers (flow expiry, MAC aging).
+ * flow mods, dumps), and about once a second the datapath's timers (flow expiry, MAC aging). With the underlay's UDP
+ * offloads on, its sockets receive into 64 KB buffers of the thread's own instead: a message may hold many datagrams
+ * the kernel coalesced ({@code UDP_GRO}), each then copied into a pool buffer and switched on its own; a single
+ * datagram is switched in place as before.
  *
  * <p>The thread can live in a named network namespace: it enters it before opening anything, so the underlay's sockets
  * and the TAP devices ports create in submitted tasks belong there. Ports added or removed (in submitted tasks) are
@@ -46,6 +50,9 @@ public final class EpollForwarder implements DatapathThread, PortListener {
     private static final long TIMER_INTERVAL_NANOS = 1_000_000_000L;
     private static final int MAX_EVENTS = 64;
     private static final long WAKE_TOKEN = 0;
+    /** Room for a message of coalesced UDP datagrams: an IPv4 or IPv6 packet's payload is at most 65535 bytes. */
+    static final int COALESCED_CAPACITY = 65536;
+
     /** A descriptor that fails this many times in a row is no longer watched: it would spin the thread. */
     private static final int FAILURES_BEFORE_GIVING_UP = 1000;
 
@@ -64,6 +71,14 @@ public final class EpollForwarder implements DatapathThread, PortListener {
     private EventFd wake;
     private MessageBatch batch;
     private PacketBuffer[] buffers;
+    /**
+     * With the underlay's UDP offloads: its own batch of 64 KB buffers (a message may hold many coalesced datagrams),
+     * else null and the underlay shares {@link #batch}.
+     */
+    private MessageBatch underlayBatch;
+
+    private PacketBuffer[] underlayBuffers;
+    private Arena underlayArena;
     private Source[] sources = new Source[16];
     private final Map<PortDevice, Source> portSources = new IdentityHashMap<>();
     private long processingFailures;
@@ -218,6 +233,17 @@ public final class EpollForwarder implements DatapathThread, PortListener {
                         buffers[i].memory(),
                         headroom,
                         (int) buffers[i].memory().byteSize() - headroom);
+            }
+            if (underlay != null && underlay.udpOffloads()) {
+                underlayArena = Arena.ofShared();
+                underlayBatch = new MessageBatch(BATCH);
+                underlayBuffers = new PacketBuffer[BATCH];
+                int headroom = PacketBuffer.DEFAULT_HEADROOM;
+                for (int i = 0; i < BATCH; i++) {
+                    underlayBuffers[i] =
+                            new PacketBuffer(underlayArena.allocate(headroom + COALESCED_CAPACITY, 64), headroom);
+                    underlayBatch.buffer(i, underlayBuffers[i].memory(), headroom, COALESCED_CAPACITY);
+                }
             }
             if (underlay != null) {
                 underlay.open(datapath);
@@ -379,6 +405,12 @@ public final class EpollForwarder implements DatapathThread, PortListener {
         }
         if (batch != null) {
             batch.close();
+        }
+        if (underlayBatch != null) {
+            underlayBatch.close();
+        }
+        if (underlayArena != null) {
+            underlayArena.close();
         }
         if (epoll != null) {
             epoll.close();
@@ -599,8 +631,12 @@ public final class EpollForwarder implements DatapathThread, PortListener {
         }
     }
 
-    private final class UnderlaySource extends Source {
+    private final class UnderlaySource extends Source implements UdpGroSplitter.Sink {
         private final SocketUnderlay.Receiver receiver;
+        /** The batch the message being split came in, and its slot: each datagram's headers come from there. */
+        private MessageBatch current;
+
+        private int currentSlot;
 
         UnderlaySource(SocketUnderlay.Receiver receiver) {
             this.receiver = receiver;
@@ -613,17 +649,58 @@ public final class EpollForwarder implements DatapathThread, PortListener {
 
         @Override
         void poll() throws NativeException {
-            int count = receiver.receive(batch);
-            for (int i = 0; i < count; i++) {
-                if (batch.truncated(i)) {
-                    datapath.countDrop(IoDrop.FRAME_TRUNCATED);
-                    continue;
+            if (underlayBatch == null) {
+                int count = receiver.receive(batch);
+                for (int i = 0; i < count; i++) {
+                    if (batch.truncated(i)) {
+                        datapath.countDrop(IoDrop.FRAME_TRUNCATED);
+                        continue;
+                    }
+                    PacketBuffer packet = buffers[i].reset((int) batch.offset(i));
+                    packet.length(batch.length(i));
+                    receiver.restoreHeaders(batch, i, packet);
+                    fromUnderlay(packet);
                 }
-                PacketBuffer packet = buffers[i].reset((int) batch.offset(i));
-                packet.length(batch.length(i));
-                receiver.restoreHeaders(batch, i, packet);
-                fromUnderlay(packet);
+                return;
             }
+            MessageBatch received = underlayBatch;
+            int count = receiver.receive(received);
+            // A datagram, like the shared batch's, must fit a pool buffer: the datapath copies what it sends on.
+            int poolRoom = (int) buffers[0].memory().byteSize() - PacketBuffer.DEFAULT_HEADROOM;
+            for (int i = 0; i < count; i++) {
+                int length = received.length(i);
+                int segmentSize = received.segmentSize(i);
+                if (received.truncated(i)) {
+                    datapath.countDrop(IoDrop.FRAME_TRUNCATED);
+                } else if (segmentSize == 0 || segmentSize >= length) {
+                    if (length > poolRoom) {
+                        datapath.countDrop(IoDrop.FRAME_TRUNCATED);
+                        continue;
+                    }
+                    // One datagram: switched in place, as without offloads.
+                    PacketBuffer packet = underlayBuffers[i].reset((int) received.offset(i));
+                    packet.length(length);
+                    receiver.restoreHeaders(received, i, packet);
+                    fromUnderlay(packet);
+                } else {
+                    current = received;
+                    currentSlot = i;
+                    int segments = UdpGroSplitter.split(
+                            received.segment(i), received.offset(i), length, segmentSize, buffers[0], this);
+                    if (segments < 0) {
+                        datapath.countDrop(IoDrop.BAD_COALESCED_DATAGRAMS);
+                    } else {
+                        underlay.coalescedReceived(segments);
+                    }
+                }
+            }
+        }
+
+        /** One datagram of a coalesced message, in a pool buffer: its headers restored, then switched. */
+        @Override
+        public void accept(PacketBuffer datagram) {
+            receiver.restoreHeaders(current, currentSlot, datagram);
+            fromUnderlay(datagram);
         }
 
         @Override

@@ -9,6 +9,8 @@ import io.jvswitch.wire.DropReason;
 public enum IoDrop implements DropReason {
     FORWARDING_DISABLED("forwarding is off (flow-restore-wait): packets that arrive are dropped until it is on again"),
     FRAME_TRUNCATED("a received frame was larger than a packet buffer (a GSO frame from a veth with offload on?)"),
+    BAD_COALESCED_DATAGRAMS("an underlay UDP socket handed over coalesced datagrams (UDP_GRO) whose segment size"
+            + " cannot be right (0 or less, or larger than a packet buffer)"),
     BAD_OFFLOAD("a TAP handed over a partial checksum or TCP super-frame whose virtio header did not fit the frame"),
     RECEIVE_FAILED("receiving from a port or underlay socket failed (the error is logged)"),
     PROCESSING_FAILED("switching the packet threw an exception: the packet is dropped, the datapath thread goes on"),

@@ -44,6 +44,17 @@ import java.util.Set;
  * peer address, the destination, ToS and TTL the socket reported) and UDP (checksum 0: the kernel checked it) — and
  * the payload is never copied. An IPv4 raw socket delivers the IP header itself, so GRE gets only an Ethernet header.
  *
+ * <p><b>UDP offloads</b> (on unless {@link #udpOffloads(boolean) turned off} before opening). Sending: runs of one
+ * IPv4 UDP tunnel flow's packets — a TAP's TCP super-frame cut into segments, encapsulated — leave as one UDP GSO
+ * message from a UDP socket bound to their source address and port ({@link SendQueue}, {@link SegmentSenders});
+ * everything else, and anything that cannot go that way, leaves by the raw socket as above. Those datagrams carry a
+ * UDP checksum, which the kernel (or the device's offload) computes even for a tunnel with {@code csum=false}: the
+ * kernel refuses GSO on a socket without checksums, and RFC 7348 and RFC 8086 have receivers accept either. Receiving:
+ * the UDP sockets have {@code UDP_GRO} on, so a GSO packet from the peer (or datagrams the kernel coalesced) arrives
+ * as one message of up to 64 KB, which the forwarder cuts back into datagrams, each copied into a pool buffer with
+ * headroom for the headers above ({@link UdpGroSplitter}). {@link
+ * #offloadCounters} counts both ways.
+ *
  * <p>Everything but construction and {@link #close} runs on the datapath's thread.
  */
 public final class SocketUnderlay implements Underlay {
@@ -58,6 +69,8 @@ public final class SocketUnderlay implements Underlay {
     private static final int PROTOCOL_UDP = 17;
     private static final int PROTOCOL_GRE = 47;
     private static final int DEFAULT_TTL = 64;
+    /** A UDP receive socket's buffer with UDP GRO: a few dozen coalesced messages of up to 64 KB. */
+    private static final int RECEIVE_BUFFER = 4 << 20;
 
     /**
      * How the underlay is set up.
@@ -151,6 +164,12 @@ public final class SocketUnderlay implements Underlay {
     private SendQueue queue6;
     private long sendFailures;
     private int lastSendErrno;
+    private boolean udpOffloads = true;
+    private SegmentSenders segmentSenders;
+    private long groMessages;
+    private long groSegments;
+    /** The counters as they were when the underlay closed (its queue goes with it). */
+    private OffloadCounters closedCounters;
 
     public SocketUnderlay(Settings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -162,6 +181,24 @@ public final class SocketUnderlay implements Underlay {
 
     public Settings settings() {
         return settings;
+    }
+
+    /**
+     * Turns UDP GSO on send and UDP GRO on receive on (the default) or off; takes effect at {@link #open}.
+     *
+     * @return this underlay
+     */
+    public SocketUnderlay udpOffloads(boolean on) {
+        if (open) {
+            throw new IllegalStateException("UDP offloads are chosen before the underlay opens");
+        }
+        this.udpOffloads = on;
+        return this;
+    }
+
+    /** Whether UDP GSO and GRO are used (see {@link #udpOffloads(boolean)}). */
+    public boolean udpOffloads() {
+        return udpOffloads;
     }
 
     /**
@@ -177,7 +214,8 @@ public final class SocketUnderlay implements Underlay {
             deviceIndex = settings.device() == null ? 0 : Interfaces.index(settings.device());
             send = new MessageBatch(1);
             sender4 = RawIpSocket.openSender(IpFamily.IPV4);
-            queue4 = new SendQueue(sender4, settings.mtu());
+            segmentSenders = udpOffloads ? new SegmentSenders() : null;
+            queue4 = new SendQueue(sender4, settings.mtu(), segmentSenders);
             route4 = UdpSocket.open(IpFamily.IPV4);
             configureMulticast(sender4, route4);
             openReceivers(IpFamily.IPV4);
@@ -211,6 +249,10 @@ public final class SocketUnderlay implements Underlay {
         for (int port : settings.udpPorts()) {
             UdpSocket socket = UdpSocket.open(family);
             udpSockets.add(socket);
+            if (udpOffloads) {
+                socket.receiveCoalesced(true);
+                socket.receiveBuffer(RECEIVE_BUFFER);
+            }
             // Bound to every address: packets to a multicast group must reach it too.
             socket.bindAny(port);
             receivers.add(new UdpReceiver(socket, port, family));
@@ -320,6 +362,53 @@ public final class SocketUnderlay implements Underlay {
     /** The errno of the last refused tunnel packet, 0 if none. */
     public int lastSendErrno() {
         return lastSendErrno;
+    }
+
+    /**
+     * What the UDP offloads did so far.
+     *
+     * @param gsoSends UDP GSO messages sent
+     * @param gsoSegments the datagrams they carried
+     * @param gsoFallbacks runs of datagrams that could have gone as one GSO message but took the raw path (no socket
+     *     for their source, or the kernel refused the send; {@code lastGsoErrno} says why)
+     * @param lastGsoErrno the errno of the last refused GSO send, 0 if none
+     * @param gsoSockets UDP GSO sockets open now
+     * @param gsoBindFailures sources no GSO socket could be bound to
+     * @param groMessages received messages that held several datagrams ({@code UDP_GRO})
+     * @param groSegments the datagrams they held
+     */
+    public record OffloadCounters(
+            long gsoSends,
+            long gsoSegments,
+            long gsoFallbacks,
+            int lastGsoErrno,
+            int gsoSockets,
+            long gsoBindFailures,
+            long groMessages,
+            long groSegments) {}
+
+    /** What the UDP offloads did so far (call on the datapath's thread, or after it stopped). */
+    public OffloadCounters offloadCounters() {
+        if (!open && closedCounters != null) {
+            return closedCounters;
+        }
+        SendQueue queue = queue4;
+        SegmentSenders senders = segmentSenders;
+        return new OffloadCounters(
+                queue == null ? 0 : queue.gsoSends(),
+                queue == null ? 0 : queue.gsoSegments(),
+                queue == null ? 0 : queue.gsoFallbacks(),
+                queue == null ? 0 : queue.lastGsoErrno(),
+                senders == null ? 0 : senders.open(),
+                senders == null ? 0 : senders.bindFailures(),
+                groMessages,
+                groSegments);
+    }
+
+    /** A received message held {@code segments} datagrams coalesced by the kernel (the forwarder tells). */
+    void coalescedReceived(int segments) {
+        groMessages++;
+        groSegments += segments;
     }
 
     /** A placeholder: the kernel writes the outer Ethernet header. */
@@ -605,6 +694,7 @@ public final class SocketUnderlay implements Underlay {
     public void close() {
         if (open) {
             flush();
+            closedCounters = offloadCounters();
         }
         open = false;
         for (Receiver receiver : receivers) {
@@ -612,7 +702,8 @@ public final class SocketUnderlay implements Underlay {
         }
         receivers.clear();
         udpSockets.clear();
-        for (AutoCloseable closeable : new AutoCloseable[] {queue4, queue6, sender4, sender6, route4, route6, send}) {
+        for (AutoCloseable closeable :
+                new AutoCloseable[] {queue4, queue6, segmentSenders, sender4, sender6, route4, route6, send}) {
             if (closeable != null) {
                 try {
                     closeable.close();
@@ -628,5 +719,6 @@ public final class SocketUnderlay implements Underlay {
         send = null;
         queue4 = null;
         queue6 = null;
+        segmentSenders = null;
     }
 }

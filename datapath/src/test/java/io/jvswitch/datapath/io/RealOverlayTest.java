@@ -135,12 +135,17 @@ class RealOverlayTest {
 
     @Test
     void interoperatesWithTheKernelsVxlanDevice() throws Exception {
-        hosts.jvswitch(1, TunnelType.VXLAN, Map.of("remote_ip", "198.18.0.2", "key", "5000"));
+        EpollForwarder hv1 = hosts.jvswitch(1, TunnelType.VXLAN, Map.of("remote_ip", "198.18.0.2", "key", "5000"));
         hosts.kernelVxlan(null);
 
         assertThat(TwoHypervisors.ping(hosts.vm1, "10.0.0.2")).contains("3 received");
         assertThat(TwoHypervisors.ping(hosts.vm2, "10.0.0.1")).contains("3 received");
         tcpBothWays();
+        assertThat(hv1.submit(() -> hv1.underlay().offloadCounters())
+                        .get(5, TimeUnit.SECONDS)
+                        .gsoSends())
+                .as("the kernel's VXLAN took jvswitch's UDP GSO packets")
+                .isPositive();
         took("jvswitch <-> kernel vxlan, unicast");
     }
 

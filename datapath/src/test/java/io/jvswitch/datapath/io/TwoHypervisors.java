@@ -34,6 +34,7 @@ final class TwoHypervisors implements AutoCloseable {
     final TestNamespace vm2;
     private final List<EpollForwarder> forwarders = new ArrayList<>();
     private boolean ipv6Underlay;
+    private boolean udpOffloads = true;
 
     private TwoHypervisors(List<TestNamespace> namespaces) {
         this.hv1 = namespaces.get(0);
@@ -93,6 +94,11 @@ final class TwoHypervisors implements AutoCloseable {
         ipv6Underlay = true;
     }
 
+    /** The switches started after this use no UDP GSO or GRO: every tunnel packet is a datagram of its own. */
+    void withoutUdpOffloads() {
+        udpOffloads = false;
+    }
+
     /**
      * Starts jvswitch in hypervisor {@code which} (1 or 2) with VM {@code which} behind TAP {@code tapN} at 10.0.0.N/24
      * and a tunnel port {@code tun} of {@code type} with {@code options}.
@@ -110,8 +116,9 @@ final class TwoHypervisors implements AutoCloseable {
         TestNamespace hv = which == 1 ? hv1 : hv2;
         TestNamespace vm = which == 1 ? vm1 : vm2;
         String underlayDevice = which == 1 ? UNDERLAY1 : UNDERLAY2;
-        SocketUnderlay underlay =
-                new SocketUnderlay(SocketUnderlay.Settings.ipv4(underlayDevice).withIpv6(ipv6Underlay));
+        SocketUnderlay underlay = new SocketUnderlay(
+                        SocketUnderlay.Settings.ipv4(underlayDevice).withIpv6(ipv6Underlay))
+                .udpOffloads(udpOffloads);
         Datapath datapath = new Datapath(InstantSource.system(), underlay);
         EpollForwarder forwarder = EpollForwarder.start(datapath, underlay, hv.name, "jvs-dp-hv" + which);
         forwarders.add(forwarder);
