@@ -71,6 +71,11 @@ public final class Datapath {
         this.underlay = underlay;
     }
 
+    /** The underlay tunnel packets leave by. */
+    public Underlay underlay() {
+        return underlay;
+    }
+
     public InstantSource clock() {
         return clock;
     }

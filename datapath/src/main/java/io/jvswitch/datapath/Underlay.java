@@ -2,6 +2,7 @@ package io.jvswitch.datapath;
 
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
+import java.util.Map;
 
 /**
  * The network tunnels ride on, as the datapath sees it: where encapsulated frames go, and the addresses to put on
@@ -44,4 +45,12 @@ public interface Underlay {
 
     /** Stops receiving packets sent to {@code group}: called when the last tunnel port to that group is removed. */
     default void leave(InetAddress group) {}
+
+    /**
+     * What the underlay's offloads did, by counter name in the order to print ({@code gso_sends}, ...), for {@code
+     * dpctl/show}; empty for an underlay without any.
+     */
+    default Map<String, Long> offloadStatistics() {
+        return Map.of();
+    }
 }

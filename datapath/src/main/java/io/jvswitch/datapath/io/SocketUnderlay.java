@@ -21,6 +21,7 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -403,6 +404,19 @@ public final class SocketUnderlay implements Underlay {
                 senders == null ? 0 : senders.bindFailures(),
                 groMessages,
                 groSegments);
+    }
+
+    @Override
+    public Map<String, Long> offloadStatistics() {
+        OffloadCounters counters = offloadCounters();
+        Map<String, Long> statistics = new LinkedHashMap<>();
+        statistics.put("gso_sends", counters.gsoSends());
+        statistics.put("gso_segments", counters.gsoSegments());
+        statistics.put("gso_fallbacks", counters.gsoFallbacks());
+        statistics.put("gso_sockets", (long) counters.gsoSockets());
+        statistics.put("gro_messages", counters.groMessages());
+        statistics.put("gro_segments", counters.groSegments());
+        return statistics;
     }
 
     /** A received message held {@code segments} datagrams coalesced by the kernel (the forwarder tells). */

@@ -37,7 +37,10 @@ public final class DatapathFlows {
 
     private DatapathFlows() {}
 
-    /** {@code dpctl/show}: lookups (cache hits and misses), the number of megaflows, then every port. */
+    /**
+     * {@code dpctl/show}: lookups (cache hits and misses), the number of megaflows, what the underlay's UDP offloads
+     * did (GSO sends and the datagrams they carried, GRO messages and theirs) when it has any, then every port.
+     */
     public static String show(Datapath datapath) {
         long hits = 0;
         long misses = 0;
@@ -55,6 +58,14 @@ public final class DatapathFlows {
                 .append(misses)
                 .append(" lost:0\n");
         out.append("  flows: ").append(flows).append('\n');
+        Map<String, Long> offloads =
+                datapath.underlay() == null ? Map.of() : datapath.underlay().offloadStatistics();
+        if (!offloads.isEmpty()) {
+            out.append("  udp offloads:");
+            offloads.forEach(
+                    (name, value) -> out.append(' ').append(name).append(':').append(value));
+            out.append('\n');
+        }
         for (Port port : datapath.ports()) {
             out.append("  port ")
                     .append(datapath.datapathPort(port))

@@ -228,4 +228,45 @@ class DatapathInspectionTest {
         assertThat(onTunnel).hasSize(1);
         assertThat(underlaySends).isEqualTo(2);
     }
+
+    @Test
+    void showPrintsTheUnderlaysOffloadCountersWhenItHasAny() {
+        Underlay offloading = new Underlay() {
+            @Override
+            public void send(MemorySegment segment, long offset, int length) {}
+
+            @Override
+            public long localMac() {
+                return 0;
+            }
+
+            @Override
+            public long nextHopMac(InetAddress destination) {
+                return 0;
+            }
+
+            @Override
+            public InetAddress localAddress(InetAddress remote) {
+                return null;
+            }
+
+            @Override
+            public int mtu() {
+                return 1500;
+            }
+
+            @Override
+            public Map<String, Long> offloadStatistics() {
+                Map<String, Long> counters = new java.util.LinkedHashMap<>();
+                counters.put("gso_sends", 2294L);
+                counters.put("gso_segments", 77881L);
+                return counters;
+            }
+        };
+        assertThat(DatapathFlows.show(new Datapath(clock, offloading)))
+                .isEqualTo("netdev@jvswitch:\n"
+                        + "  lookups: hit:0 missed:0 lost:0\n"
+                        + "  flows: 0\n"
+                        + "  udp offloads: gso_sends:2294 gso_segments:77881\n");
+    }
 }
