@@ -191,7 +191,8 @@ public final class SwitchDaemon implements AutoCloseable {
             reconciler.apply(restored);
             return null;
         });
-        log.accept("restored " + db.bridges().size() + " bridges, " + ports + " ports and " + flows + " flows from "
+        log.accept("restored " + counted(db.bridges().size(), "bridge") + ", " + counted(ports, "port") + " and "
+                + counted(flows, "flow") + " from "
                 + store.file());
         notRestored.forEach(line -> log.accept("not restored, its hard timeout passed while stopped: " + line));
         if (!db.equals(loaded)) {
@@ -529,6 +530,10 @@ public final class SwitchDaemon implements AutoCloseable {
                 : parseFlows(List.of(match), FlowMod.Command.DELETE, "match").getFirst();
         return onDatapath(() -> {
             Bridge bridge = bridge(bridgeName);
+            // The caches credit flows with their packets once a second; a dump right after traffic (a ping that just
+            // ended) credits them now, so that its counters are the packets seen so far. A megaflow of one bridge
+            // may credit another's flows (through a patch port): every bridge's cache pushes.
+            datapath().bridges().forEach(each -> each.cache().pushStats());
             List<Rule> rules =
                     filter == null ? bridge.tables().rules() : bridge.tables().rules(filter);
             long now = bridge.tables().clock().millis();
@@ -604,6 +609,11 @@ public final class SwitchDaemon implements AutoCloseable {
                 return null;
             });
         }
+    }
+
+    /** {@code 1 bridge}, {@code 2 bridges}. */
+    private static String counted(long count, String noun) {
+        return count + " " + noun + (count == 1 ? "" : "s");
     }
 
     /** The ovs-appctl commands the daemon answers. */

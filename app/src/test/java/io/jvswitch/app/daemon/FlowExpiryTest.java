@@ -221,7 +221,7 @@ class FlowExpiryTest {
 
         restartAt(START.plusSeconds(7)); // stopped for part of the 10 s
 
-        assertThat(log).containsExactly("restored 1 bridges, 0 ports and 3 flows from " + db(), "forwarding on");
+        assertThat(log).containsExactly("restored 1 bridge, 0 ports and 3 flows from " + db(), "forwarding on");
         assertThat(dbText()).isEqualTo(stored);
         // 3 s left of the hard timeout; the idle timer starts afresh, and so do the flows' durations and counters.
         assertThat(dumpFlows())
@@ -258,7 +258,7 @@ class FlowExpiryTest {
 
         assertThat(log)
                 .containsExactly(
-                        "restored 1 bridges, 0 ports and 2 flows from " + db(),
+                        "restored 1 bridge, 0 ports and 2 flows from " + db(),
                         "not restored, its hard timeout passed while stopped: br0: hard_timeout=3, priority=5,ip"
                                 + " actions=drop (hard deadline 2026-01-01T00:00:03Z)",
                         "forwarding on");

@@ -29,6 +29,7 @@ class SwitchDaemonTest {
     private static final class RecordingRuntime implements DatapathRuntime {
         final List<String> events = new ArrayList<>();
         final InMemoryDevicePorts devices = new InMemoryDevicePorts();
+        DatapathThread started;
 
         @Override
         public String name() {
@@ -43,6 +44,7 @@ class SwitchDaemonTest {
         @Override
         public DatapathThread start(InstantSource clock) throws IOException {
             DatapathThread inner = DatapathRuntimes.named("inline").start(clock);
+            started = inner;
             return new DatapathThread() {
                 @Override
                 public Datapath datapath() {
@@ -107,9 +109,49 @@ class SwitchDaemonTest {
             assertThat(second.devices.openDevices()).containsExactly("tap0");
             assertThat(log)
                     .containsExactly(
-                            "restored 1 bridges, 1 ports and 3 flows from " + db.toAbsolutePath(), "forwarding on");
+                            "restored 1 bridge, 1 port and 3 flows from " + db.toAbsolutePath(), "forwarding on");
             daemon.vsctl(List.of("del-port", "tap0"), Format.TEXT);
             assertThat(second.devices.openDevices()).isEmpty();
+        }
+    }
+
+    @Test
+    void dumpFlowsCountsThePacketsSeenSoFarWithoutWaitingForTheTimers() throws Exception {
+        RecordingRuntime runtime = new RecordingRuntime();
+        try (SwitchDaemon daemon = SwitchDaemon.start(new ConfigStore(dir.resolve("conf.db")), runtime, line -> {})) {
+            daemon.vsctl(
+                    List.of(
+                            "add-br",
+                            "br0",
+                            "--",
+                            "add-port",
+                            "br0",
+                            "tap0",
+                            "--",
+                            "set",
+                            "interface",
+                            "tap0",
+                            "type=tap"),
+                    Format.TEXT);
+            daemon.modifyFlows("br0", FlowMod.Command.ADD, List.of("priority=5,in_port=1,actions=drop"), "flow");
+            byte[] frame = new io.jvswitch.wire.build.FrameBuilder()
+                    .ethernet(0xfa163e000001L, 0xfa163e000002L)
+                    .ipv4(0x0a000001, 0x0a000002)
+                    .udp(1, 2)
+                    .build();
+            runtime.started
+                    .submit(() -> {
+                        var datapath = runtime.started.datapath();
+                        var tap = (io.jvswitch.datapath.port.EthernetPort) datapath.findPort("tap0");
+                        for (int i = 0; i < 3; i++) {
+                            datapath.receive(tap, java.lang.foreign.MemorySegment.ofArray(frame), 0, frame.length);
+                        }
+                        return null;
+                    })
+                    .join();
+            assertThat(daemon.dumpFlows("br0", "in_port=1", Format.TEXT))
+                    .as("no timer has run: the dump itself credited the flow")
+                    .contains("n_packets=3, n_bytes=126,");
         }
     }
 
