@@ -2,7 +2,6 @@ package io.jvswitch.tunnel;
 
 import io.jvswitch.wire.Ipv4Address;
 import io.jvswitch.wire.Ipv6Address;
-import java.nio.ByteBuffer;
 
 /**
  * What decapsulation learned from the outer headers: Open vSwitch's {@code tun_src}, {@code tun_dst}, {@code tun_id},
@@ -167,17 +166,12 @@ public final class TunnelMetadata {
 
     /** Outer source address as text (control path). */
     public String sourceText() {
-        return ipVersion == 4 ? Ipv4Address.format(sourceV4) : ipv6Text(sourceHigh, sourceLow);
+        return ipVersion == 4 ? Ipv4Address.format(sourceV4) : Ipv6Address.format(sourceHigh, sourceLow);
     }
 
     /** Outer destination address as text (control path). */
     public String destinationText() {
-        return ipVersion == 4 ? Ipv4Address.format(destinationV4) : ipv6Text(destinationHigh, destinationLow);
-    }
-
-    private static String ipv6Text(long high, long low) {
-        return Ipv6Address.format(
-                ByteBuffer.allocate(16).putLong(high).putLong(low).array());
+        return ipVersion == 4 ? Ipv4Address.format(destinationV4) : Ipv6Address.format(destinationHigh, destinationLow);
     }
 
     /** In the shape of Open vSwitch's tunnel metadata: {@code tun_id=0x1388,tun_src=...,tun_dst=...,...}. */

@@ -51,6 +51,16 @@ public final class Ipv6Address {
         return format(bytes);
     }
 
+    /** An address held as two longs, most significant first (a flow key's words), printed as {@link #format(byte[])}. */
+    public static String format(long high, long low) {
+        byte[] bytes = new byte[16];
+        for (int i = 0; i < 8; i++) {
+            bytes[i] = (byte) (high >>> (56 - 8 * i));
+            bytes[8 + i] = (byte) (low >>> (56 - 8 * i));
+        }
+        return format(bytes);
+    }
+
     /** RFC 5952: lower-case hex, no leading zeros, the longest run (first if tied) of two or more zero groups as ::. */
     public static String format(byte[] address) {
         if (address.length != 16) {

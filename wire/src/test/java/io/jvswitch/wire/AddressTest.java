@@ -49,6 +49,11 @@ class AddressTest {
                 .isEqualTo("2001:db8:0:1:1:1:1:1");
         assertThat(Ipv6Address.format(Ipv6Address.parse("::"))).isEqualTo("::");
         assertThat(Ipv6Address.format(Ipv6Address.parse("fe80::"))).isEqualTo("fe80::");
+        assertThat(Ipv6Address.format(0x20010db800000000L, 1))
+                .as("two longs, high first")
+                .isEqualTo("2001:db8::1");
+        assertThat(Ipv6Address.format(0xfe80000000000000L, 0x00ff_fe00_0000_0001L))
+                .isEqualTo("fe80::ff:fe00:0:1");
         assertThat(HexFormat.of().formatHex(Ipv6Address.parse("::ffff:198.18.0.1")))
                 .isEqualTo("00000000000000000000ffffc6120001");
         assertThatThrownBy(() -> Ipv6Address.parse("198.18.0.1")).hasMessage("'198.18.0.1' is not an IPv6 address");

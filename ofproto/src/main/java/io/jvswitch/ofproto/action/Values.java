@@ -184,7 +184,7 @@ final class Values {
                 }
             }
             case IPV6 -> {
-                s.append(ipv6(high, low));
+                s.append(Ipv6Address.format(high, low));
                 if (!exact) {
                     long maskHigh = value.maskHigh();
                     long mask = value.mask();
@@ -192,7 +192,7 @@ final class Values {
                     long expectHigh = prefix >= 64 ? -1L : prefix == 0 ? 0 : -1L << (64 - prefix);
                     long expectLow = prefix <= 64 ? 0 : -1L << (128 - prefix);
                     boolean cidr = maskHigh == expectHigh && mask == expectLow;
-                    s.append('/').append(cidr ? Integer.toString(prefix) : ipv6(maskHigh, mask));
+                    s.append('/').append(cidr ? Integer.toString(prefix) : Ipv6Address.format(maskHigh, mask));
                 }
             }
             case PORT -> s.append(Ports.name((int) low));
@@ -210,10 +210,5 @@ final class Values {
             }
         }
         return s.toString();
-    }
-
-    private static String ipv6(long high, long low) {
-        return Ipv6Address.format(
-                ByteBuffer.allocate(16).putLong(high).putLong(low).array());
     }
 }

@@ -3,7 +3,6 @@ package io.jvswitch.ofproto.flow;
 import io.jvswitch.wire.Ipv4Address;
 import io.jvswitch.wire.Ipv6Address;
 import io.jvswitch.wire.MacAddress;
-import java.nio.ByteBuffer;
 
 /**
  * Prints a {@link Match} as ovs-ofctl does: {@code priority=1,vlan_tci=0x0001/0x0fff,dl_dst=fa:16:3e:1f:19:55}.
@@ -232,19 +231,14 @@ public final class MatchFormatter {
         long low = match.get(field);
         long maskHigh = match.getMaskHigh(field);
         long maskLow = match.getMask(field);
-        s.append(field.ovsName()).append('=').append(ipv6(high, low));
+        s.append(field.ovsName()).append('=').append(Ipv6Address.format(high, low));
         if (maskHigh != -1L || maskLow != -1L) {
             int prefix = Long.bitCount(maskHigh) + Long.bitCount(maskLow);
             long expectHigh = prefix >= 64 ? -1L : prefix == 0 ? 0 : -1L << (64 - prefix);
             long expectLow = prefix <= 64 ? 0 : -1L << (128 - prefix);
             boolean cidr = maskHigh == expectHigh && maskLow == expectLow;
-            s.append('/').append(cidr ? Integer.toString(prefix) : ipv6(maskHigh, maskLow));
+            s.append('/').append(cidr ? Integer.toString(prefix) : Ipv6Address.format(maskHigh, maskLow));
         }
         s.append(',');
-    }
-
-    static String ipv6(long high, long low) {
-        return Ipv6Address.format(
-                ByteBuffer.allocate(16).putLong(high).putLong(low).array());
     }
 }
