@@ -1,7 +1,6 @@
 package io.jvswitch.datapath.port;
 
 import io.jvswitch.datapath.Underlay;
-import io.jvswitch.tunnel.InnerFlow;
 import io.jvswitch.tunnel.TunnelConfig;
 import io.jvswitch.tunnel.TunnelKey;
 import io.jvswitch.tunnel.TunnelMetadata;
@@ -27,7 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TunnelPort extends Port {
     private final TunnelConfig config;
     private final AtomicInteger sequence = new AtomicInteger();
-    private final InnerFlow innerFlow = new InnerFlow();
     /** Header templates are built once per destination, on the first packet there. */
     private Encapsulator remoteEncapsulator;
 
@@ -77,31 +75,17 @@ public final class TunnelPort extends Port {
     }
 
     /**
-     * Encapsulates the frame in {@code packet} (in place) and sends it over the underlay, with a UDP source port chosen
-     * by a hash of its inner headers.
+     * Encapsulates the frame in {@code packet} (in place) and sends it over the underlay. For a port that {@linkplain
+     * #carriesIp carries IP}, {@code packet} is the bare IP packet.
      *
      * @param tunnelId the flow's tun_id: the key when {@code out_key=flow}
      * @param flowDestination the flow's tun_dst (IPv4, 0 for none): the destination for {@code remote_ip=flow}, and
      *     for a group tunnel once the destination is known
+     * @param etherType for an IP-carrying port, the Ethertype of the Ethernet header the packet lost, which becomes
+     *     the GRE protocol type (0: from the IP version)
+     * @param flowHash the hash of the flow key the datapath computed for its flow cache: it picks the UDP source port
+     *     and the IPv6 flow label, so the encapsulator does not hash the inner headers again
      * @return null when sent, else why not
-     */
-    public DropReason send(PacketBuffer packet, long tunnelId, int flowDestination, Underlay underlay) {
-        int flowHash = carriesIp()
-                ? innerFlow
-                        .ofIp(packet.memory(), packet.start(), packet.length())
-                        .hash()
-                : innerFlow
-                        .ofEthernet(packet.memory(), packet.start(), packet.length())
-                        .hash();
-        return send(packet, tunnelId, flowDestination, 0, flowHash, underlay);
-    }
-
-    /**
-     * As {@link #send(PacketBuffer, long, int, Underlay)}, with the flow's hash given: the datapath passes the hash of
-     * the flow key it has already computed for its flow cache, which picks the UDP source port and the IPv6 flow label
-     * (the encapsulator then does not hash the inner headers again). For a port that {@linkplain #carriesIp carries
-     * IP}, {@code packet} is the bare IP packet and {@code etherType} the Ethertype of the Ethernet header it lost,
-     * which becomes the GRE protocol type (0: from the IP version).
      */
     public DropReason send(
             PacketBuffer packet, long tunnelId, int flowDestination, int etherType, int flowHash, Underlay underlay) {

@@ -81,7 +81,7 @@ class SocketUnderlayTest {
                 // Twice: the second answer comes from the remembered failure, not from another route lookup.
                 for (int i = 0; i < 2; i++) {
                     DropReason dropped = forwarder
-                            .submit(() -> tunnel.send(PacketBuffer.of(arena, inner), 5, 0, underlay))
+                            .submit(() -> tunnel.send(PacketBuffer.of(arena, inner), 5, 0, 0, 0, underlay))
                             .get(10, TimeUnit.SECONDS);
                     assertThat(dropped).isEqualTo(DatapathDrop.TUNNEL_NO_ROUTE);
                 }
