@@ -13,7 +13,6 @@ import io.jvswitch.wire.l2.Arp;
 import io.jvswitch.wire.l2.Ethernet;
 import io.jvswitch.wire.l3.IpProtocol;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * One line for a frame, as the demo narrates: {@code ARP who-has 10.0.0.2 tell 10.0.0.1}, {@code ICMP echo request
@@ -67,8 +66,7 @@ public final class FrameSummary {
         }
         if (parsed.ipVersion() == 6) {
             long ip = parsed.l3Offset();
-            String addresses = Ipv6Address.format(segment.asSlice(ip + 8, 16).toArray(ValueLayout.JAVA_BYTE)) + " > "
-                    + Ipv6Address.format(segment.asSlice(ip + 24, 16).toArray(ValueLayout.JAVA_BYTE));
+            String addresses = Ipv6Address.format(segment, ip + 8) + " > " + Ipv6Address.format(segment, ip + 24);
             return vlan + IpProtocol.name(parsed.ipProtocol()).toUpperCase(java.util.Locale.ROOT) + " " + addresses;
         }
         return vlan + "EtherType 0x" + Integer.toHexString(parsed.etherType()) + " from "

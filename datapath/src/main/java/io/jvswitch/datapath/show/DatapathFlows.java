@@ -7,11 +7,11 @@ import io.jvswitch.datapath.cache.MegaflowEntry;
 import io.jvswitch.datapath.port.Port;
 import io.jvswitch.ofproto.flow.Field;
 import io.jvswitch.ofproto.flow.Match;
+import io.jvswitch.wire.Ipv4Address;
 import io.jvswitch.wire.Ipv6Address;
 import io.jvswitch.wire.MacAddress;
 import io.jvswitch.wire.l2.Ethernet;
 import io.jvswitch.wire.l3.IpProtocol;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -231,21 +231,19 @@ public final class DatapathFlows {
     private static final class Attribute {
         private final String name;
         private final StringJoiner fields = new StringJoiner(",");
-        private int count;
 
         Attribute(String name) {
             this.name = name;
         }
 
         void addTo(StringJoiner key) {
-            if (count > 0) {
+            if (fields.length() > 0) {
                 key.add(name + "(" + fields + ")");
             }
         }
 
         private void add(String field, String value) {
             fields.add(field + "=" + value);
-            count++;
         }
 
         void decimal(Match match, Field field, String label) {
@@ -268,12 +266,7 @@ public final class DatapathFlows {
         }
 
         void hex(Match match, Field field, String label) {
-            long mask = match.getMask(field);
-            if (mask == 0) {
-                return;
-            }
-            long value = match.get(field);
-            add(label, "0x" + Long.toHexString(value) + (mask == -1L ? "" : "/0x" + Long.toHexString(mask)));
+            hexBits(label, match.get(field), match.getMask(field), field.fullMask());
         }
 
         void mac(Match match, Field field, String label) {
@@ -290,8 +283,8 @@ public final class DatapathFlows {
             if (mask == 0) {
                 return;
             }
-            String value = dotted(match.get(field));
-            add(label, mask == 0xffff_ffffL ? value : value + "/" + dotted(mask));
+            String value = Ipv4Address.format((int) match.get(field));
+            add(label, mask == 0xffff_ffffL ? value : value + "/" + Ipv4Address.format((int) mask));
         }
 
         void ipv6(Match match, Field field, String label) {
@@ -300,19 +293,9 @@ public final class DatapathFlows {
             if (maskHigh == 0 && maskLow == 0) {
                 return;
             }
-            String value = ipv6Text(match.getHigh(field), match.get(field));
+            String value = Ipv6Address.format(match.getHigh(field), match.get(field));
             boolean exact = maskHigh == -1L && maskLow == -1L;
-            add(label, exact ? value : value + "/" + ipv6Text(maskHigh, maskLow));
-        }
-
-        private static String dotted(long address) {
-            return ((address >>> 24) & 0xff) + "." + ((address >>> 16) & 0xff) + "." + ((address >>> 8) & 0xff) + "."
-                    + (address & 0xff);
-        }
-
-        private static String ipv6Text(long high, long low) {
-            return Ipv6Address.format(
-                    ByteBuffer.allocate(16).putLong(high).putLong(low).array());
+            add(label, exact ? value : value + "/" + Ipv6Address.format(maskHigh, maskLow));
         }
     }
 }
