@@ -79,25 +79,19 @@ class SwitchDaemonTest {
         }
     }
 
+    /** br0 with a TAP port, tap0 (OpenFlow port 1). */
+    private static void addBridgeWithTap(SwitchDaemon daemon) throws DaemonException {
+        daemon.vsctl(
+                List.of("add-br", "br0", "--", "add-port", "br0", "tap0", "--", "set", "interface", "tap0", "type=tap"),
+                Format.TEXT);
+    }
+
     @Test
     void flowsAreRestoredBeforeForwardingStarts() throws Exception {
         Path db = dir.resolve("conf.db");
         RecordingRuntime first = new RecordingRuntime();
         try (SwitchDaemon daemon = SwitchDaemon.start(new ConfigStore(db), first, line -> {})) {
-            daemon.vsctl(
-                    List.of(
-                            "add-br",
-                            "br0",
-                            "--",
-                            "add-port",
-                            "br0",
-                            "tap0",
-                            "--",
-                            "set",
-                            "interface",
-                            "tap0",
-                            "type=tap"),
-                    Format.TEXT);
+            addBridgeWithTap(daemon);
             daemon.modifyFlows("br0", FlowMod.Command.ADD, List.of("priority=5,in_port=1,actions=drop"), "flow");
             daemon.modifyFlows("br0", FlowMod.Command.ADD, List.of("table=1,priority=5,actions=drop"), "flow");
         }
@@ -119,20 +113,7 @@ class SwitchDaemonTest {
     void dumpFlowsCountsThePacketsSeenSoFarWithoutWaitingForTheTimers() throws Exception {
         RecordingRuntime runtime = new RecordingRuntime();
         try (SwitchDaemon daemon = SwitchDaemon.start(new ConfigStore(dir.resolve("conf.db")), runtime, line -> {})) {
-            daemon.vsctl(
-                    List.of(
-                            "add-br",
-                            "br0",
-                            "--",
-                            "add-port",
-                            "br0",
-                            "tap0",
-                            "--",
-                            "set",
-                            "interface",
-                            "tap0",
-                            "type=tap"),
-                    Format.TEXT);
+            addBridgeWithTap(daemon);
             daemon.modifyFlows("br0", FlowMod.Command.ADD, List.of("priority=5,in_port=1,actions=drop"), "flow");
             byte[] frame = new io.jvswitch.wire.build.FrameBuilder()
                     .ethernet(0xfa163e000001L, 0xfa163e000002L)

@@ -34,7 +34,14 @@ class DatapathInspectionTest {
     private final InstantSource clock = () -> Instant.ofEpochMilli(nowMillis);
     private int underlaySends;
 
-    private final Underlay underlay = new Underlay() {
+    /** Counts what it is asked to send; its offload counters are whatever the test gives it. */
+    private final class CountingUnderlay implements Underlay {
+        private final Map<String, Long> offloads;
+
+        CountingUnderlay(Map<String, Long> offloads) {
+            this.offloads = offloads;
+        }
+
         @Override
         public void send(MemorySegment segment, long offset, int length) {
             underlaySends++;
@@ -59,7 +66,14 @@ class DatapathInspectionTest {
         public int mtu() {
             return 1500;
         }
-    };
+
+        @Override
+        public Map<String, Long> offloadStatistics() {
+            return offloads;
+        }
+    }
+
+    private final Underlay underlay = new CountingUnderlay(Map.of());
 
     private final Datapath datapath = new Datapath(clock, underlay);
     private final Bridge bridge = datapath.addBridge("br0");
@@ -231,38 +245,10 @@ class DatapathInspectionTest {
 
     @Test
     void showPrintsTheUnderlaysOffloadCountersWhenItHasAny() {
-        Underlay offloading = new Underlay() {
-            @Override
-            public void send(MemorySegment segment, long offset, int length) {}
-
-            @Override
-            public long localMac() {
-                return 0;
-            }
-
-            @Override
-            public long nextHopMac(InetAddress destination) {
-                return 0;
-            }
-
-            @Override
-            public InetAddress localAddress(InetAddress remote) {
-                return null;
-            }
-
-            @Override
-            public int mtu() {
-                return 1500;
-            }
-
-            @Override
-            public Map<String, Long> offloadStatistics() {
-                Map<String, Long> counters = new java.util.LinkedHashMap<>();
-                counters.put("gso_sends", 2294L);
-                counters.put("gso_segments", 77881L);
-                return counters;
-            }
-        };
+        Map<String, Long> counters = new java.util.LinkedHashMap<>();
+        counters.put("gso_sends", 2294L);
+        counters.put("gso_segments", 77881L);
+        Underlay offloading = new CountingUnderlay(counters);
         assertThat(DatapathFlows.show(new Datapath(clock, offloading)))
                 .isEqualTo("netdev@jvswitch:\n"
                         + "  lookups: hit:0 missed:0 lost:0\n"
