@@ -290,6 +290,7 @@ public final class SocketUnderlay implements Underlay {
                 if (queue4.fits(ipLength)) {
                     refused(queue4.add(segment, ip, ipLength, destination), queue4.lastErrno());
                 } else {
+                    refused(queue4.flush(), queue4.lastErrno()); // what waits leaves first: no overtaking
                     send.buffer(0, segment, ip, ipLength);
                     send.sendTo(0, destination, 0);
                     sendAlone(sender4, ip, ipLength);
@@ -309,6 +310,7 @@ public final class SocketUnderlay implements Underlay {
                 if (queue6.fits(ipLength)) {
                     refused(queue6.add(segment, ip, ipLength, high, low), queue6.lastErrno());
                 } else {
+                    refused(queue6.flush(), queue6.lastErrno()); // what waits leaves first: no overtaking
                     send.buffer(0, segment, ip, ipLength);
                     send.sendTo(0, high, low, 0);
                     sendAlone(sender6, ip, ipLength);
@@ -350,9 +352,7 @@ public final class SocketUnderlay implements Underlay {
         }
         sendFailures += packets;
         lastSendErrno = errno;
-        for (int i = 0; i < packets; i++) {
-            datapath.countDrop(IoDrop.UNDERLAY_SEND_FAILED);
-        }
+        datapath.countDrops(IoDrop.UNDERLAY_SEND_FAILED, packets);
     }
 
     /** Tunnel packets the kernel refused so far. */
@@ -441,7 +441,8 @@ public final class SocketUnderlay implements Underlay {
      * The configured local address when it is of {@code remote}'s family, else the one the routing table gives for
      * {@code remote} (a connected UDP socket's name, as {@code ip route get} tells it), looked up once per remote.
      *
-     * @throws IllegalStateException when there is no route (the packet that asked is dropped and counted)
+     * @return null when there is no route (the packet that asked is dropped as {@code tunnel_no_route}); the lookup
+     *     is tried again once {@code NO_ROUTE_RETRY_NANOS} have passed, not per packet
      */
     @Override
     public InetAddress localAddress(InetAddress remote) {
