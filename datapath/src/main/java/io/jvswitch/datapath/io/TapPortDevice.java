@@ -189,9 +189,7 @@ public final class TapPortDevice implements PortDevice {
     private void failed(int frames) {
         sendFailures += frames;
         if (port != null) {
-            for (int i = 0; i < frames; i++) {
-                port.counters().transmitDropped();
-            }
+            port.counters().transmitDropped(frames);
         }
     }
 

@@ -27,6 +27,11 @@ public final class PortCounters {
         txDropped++;
     }
 
+    /** {@code frames} dropped on transmit together (a refused write of a coalesced frame). */
+    public void transmitDropped(int frames) {
+        txDropped += frames;
+    }
+
     public long rxPackets() {
         return rxPackets;
     }
