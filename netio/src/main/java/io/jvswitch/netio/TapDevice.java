@@ -156,16 +156,15 @@ public final class TapDevice implements AutoCloseable {
      */
     public void write(MemorySegment buffer, long offset, int length) throws NativeException {
         requireNative(buffer);
+        Objects.checkFromIndexSize(offset, length, buffer.byteSize());
+        if (!offloads) {
+            writeAt(buffer.address() + offset, length);
+            return;
+        }
         try {
-            Objects.checkFromIndexSize(offset, length, buffer.byteSize());
-            long n;
-            if (offloads) {
-                iovecs.set(ValueLayout.JAVA_LONG, 16, buffer.address() + offset);
-                iovecs.set(ValueLayout.JAVA_LONG, 24, (long) length);
-                n = (long) Native.WRITEV_AT.invokeExact(capture, fd, iovecs.address(), 2);
-            } else {
-                n = (long) Native.WRITE_AT.invokeExact(capture, fd, buffer.address() + offset, (long) length);
-            }
+            iovecs.set(ValueLayout.JAVA_LONG, 16, buffer.address() + offset);
+            iovecs.set(ValueLayout.JAVA_LONG, 24, (long) length);
+            long n = (long) Native.WRITEV_AT.invokeExact(capture, fd, iovecs.address(), 2);
             if (n < 0) {
                 throw Native.failure("write " + name, capture);
             }
@@ -186,9 +185,14 @@ public final class TapDevice implements AutoCloseable {
         if (!offloads) {
             throw new IllegalStateException(name + " was opened without IFF_VNET_HDR");
         }
+        Objects.checkFromIndexSize(offset, length, buffer.byteSize());
+        writeAt(buffer.address() + offset, length);
+    }
+
+    /** One write(2) of {@code length} bytes at a native address. */
+    private void writeAt(long address, int length) throws NativeException {
         try {
-            Objects.checkFromIndexSize(offset, length, buffer.byteSize());
-            long n = (long) Native.WRITE_AT.invokeExact(capture, fd, buffer.address() + offset, (long) length);
+            long n = (long) Native.WRITE_AT.invokeExact(capture, fd, address, (long) length);
             if (n < 0) {
                 throw Native.failure("write " + name, capture);
             }

@@ -2,6 +2,7 @@ package io.jvswitch.datapath.io;
 
 import io.jvswitch.netio.NativeException;
 import io.jvswitch.netio.UdpSocket;
+import io.jvswitch.wire.Ipv4Address;
 
 /**
  * The UDP sockets that send tunnel packets with UDP GSO, one per outer source address and port: a UDP socket cannot
@@ -120,16 +121,12 @@ final class SegmentSenders implements AutoCloseable {
             if (Long.bitCount(++bindFailures) == 1) {
                 LOG.log(
                         System.Logger.Level.INFO,
-                        "UDP GSO: no socket for source " + text(address, port) + " (" + e.getMessage()
-                                + "); its tunnel packets take the raw path (" + bindFailures + " such sources so far)");
+                        "UDP GSO: no socket for source " + Ipv4Address.format(address) + ":" + port + " ("
+                                + e.getMessage() + "); its tunnel packets take the raw path (" + bindFailures
+                                + " such sources so far)");
             }
         }
         return entry;
-    }
-
-    private static String text(int address, int port) {
-        return (address >>> 24) + "." + ((address >>> 16) & 0xff) + "." + ((address >>> 8) & 0xff) + "."
-                + (address & 0xff) + ":" + port;
     }
 
     /** An empty entry, else the least recently used one. */

@@ -6,6 +6,7 @@ import io.jvswitch.netio.RawIpSocket;
 import io.jvswitch.netio.SegmentedMessage;
 import io.jvswitch.netio.UdpSocket;
 import io.jvswitch.wire.Bytes;
+import io.jvswitch.wire.Ipv4Address;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
@@ -148,7 +149,7 @@ final class SendQueue implements AutoCloseable {
             return 0;
         }
         int destination = Bytes.u32(staging, at + 16);
-        if ((destination >>> 28) == 0xe || destination == -1) {
+        if (Ipv4Address.isMulticast(destination) || destination == -1) {
             return 0; // multicast and broadcast keep the raw socket's interface and loop settings
         }
         int total = size;

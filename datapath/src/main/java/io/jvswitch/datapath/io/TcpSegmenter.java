@@ -4,6 +4,8 @@ import io.jvswitch.netio.VirtioNetHeader;
 import io.jvswitch.wire.Bytes;
 import io.jvswitch.wire.Checksum;
 import io.jvswitch.wire.PacketBuffer;
+import io.jvswitch.wire.l2.Ethernet;
+import io.jvswitch.wire.l2.VlanTag;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -50,7 +52,7 @@ public final class TcpSegmenter {
             return -1;
         }
         int etherType = Bytes.u16(memory, at);
-        for (int tags = 0; tags < 2 && (etherType == 0x8100 || etherType == 0x88a8); tags++) {
+        for (int tags = 0; tags < 2 && VlanTag.isTpid(etherType); tags++) {
             at += 4;
             if (at + 2 > end) {
                 return -1;
@@ -60,7 +62,7 @@ public final class TcpSegmenter {
         int l3 = (int) (at + 2 - frame);
         int l4;
         if (v4) {
-            if (etherType != 0x0800 || l3 + 20 > length) {
+            if (etherType != Ethernet.TYPE_IPV4 || l3 + 20 > length) {
                 return -1;
             }
             int versionAndLength = Bytes.u8(memory, frame + l3);
@@ -71,7 +73,7 @@ public final class TcpSegmenter {
             l4 = l3 + ihl;
         } else {
             // No extension headers: the kernel's TSO for a TAP gives none for TCP it sends itself.
-            if (etherType != 0x86dd
+            if (etherType != Ethernet.TYPE_IPV6
                     || l3 + 40 > length
                     || Bytes.u8(memory, frame + l3) >>> 4 != 6
                     || Bytes.u8(memory, frame + l3 + 6) != TCP) {
