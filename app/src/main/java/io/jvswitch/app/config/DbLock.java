@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -28,6 +29,11 @@ public final class DbLock implements AutoCloseable {
      */
     public static DbLock acquire(Path db) throws IOException {
         Path lockFile = db.resolveSibling(db.getFileName() + ".lock");
+        // A new database's folder may not exist yet: the first save makes it, and the lock beside it comes first.
+        Path folder = lockFile.toAbsolutePath().getParent();
+        if (folder != null) {
+            Files.createDirectories(folder);
+        }
         FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
         try {

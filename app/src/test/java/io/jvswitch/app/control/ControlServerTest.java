@@ -40,6 +40,17 @@ class ControlServerTest {
     }
 
     @Test
+    void aDaemonStartsOnANewDatabaseInAFolderThatDoesNotExistYet() throws Exception {
+        Path db = dir.resolve("var/lib/jvswitch/conf.db");
+        try (RunningDaemon daemon =
+                RunningDaemon.start(db, dir.resolve("jvs.ctl"), DatapathRuntimes.named("memory"), line -> {})) {
+            daemon.daemon().vsctl(List.of("add-br", "br0"), io.jvswitch.app.daemon.SwitchDaemon.Format.TEXT);
+        }
+        assertThat(db).exists();
+        assertThat(db.resolveSibling("conf.db.lock")).exists();
+    }
+
+    @Test
     void badRequestsAreRefusedAndTheDaemonStillServes() throws Exception {
         try (RunningDaemon daemon = RunningDaemon.start(
                         dir.resolve("conf.db"), dir.resolve("jvs.ctl"), DatapathRuntimes.named("memory"), line -> {});
