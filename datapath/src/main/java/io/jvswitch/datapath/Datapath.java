@@ -445,10 +445,20 @@ public final class Datapath {
      */
     public void runTimers() {
         long now = clock.millis();
+        pushStats();
         for (Bridge bridge : bridges.values()) {
-            bridge.cache().pushStats();
             bridge.tables().expire();
             bridge.macs().expire(now);
+        }
+    }
+
+    /**
+     * Credits every flow with the packets its cached translations counted since the last push. Every bridge's cache
+     * pushes: a megaflow of one bridge may credit another's flows, through a patch port.
+     */
+    public void pushStats() {
+        for (Bridge bridge : bridges.values()) {
+            bridge.cache().pushStats();
         }
     }
 

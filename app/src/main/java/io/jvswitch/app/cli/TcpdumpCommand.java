@@ -7,7 +7,6 @@ import io.jvswitch.app.demo.FrameSummary;
 import io.jvswitch.wire.pcap.PcapWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -86,7 +85,7 @@ public final class TcpdumpCommand implements Callable<Integer> {
                 byte[] bytes = hex.parseHex(frame.path("hex").asText());
                 long nanos = frame.path("time").asLong();
                 if (pcap != null) {
-                    pcap.write(nanos, MemorySegment.ofArray(bytes), 0, bytes.length);
+                    pcap.write(nanos, bytes);
                 } else {
                     String direction = frame.path("direction").asText().equals("in") ? "In " : "Out";
                     out.println(TIME.format(Instant.ofEpochSecond(0, nanos)) + " " + direction + " "

@@ -21,6 +21,9 @@ public final class PortCapture implements CaptureSink {
     /** The most bytes one capture keeps (TSO super-frames are up to 64 KB each): it ends when the next would pass. */
     public static final long MAX_BYTES = 64L << 20;
 
+    /** The longest a capture may wait, an hour: its client waits on its socket that long. */
+    public static final Duration MAX_TIME = Duration.ofHours(1);
+
     /** A captured frame. */
     public record Frame(long timeNanos, boolean received, byte[] bytes) {}
 
@@ -28,7 +31,6 @@ public final class PortCapture implements CaptureSink {
     private final InstantSource clock;
     private final List<Frame> frames = new ArrayList<>();
     private long bytes;
-    private boolean ended;
     private final CountDownLatch full = new CountDownLatch(1);
 
     PortCapture(int count, InstantSource clock) {
@@ -39,11 +41,10 @@ public final class PortCapture implements CaptureSink {
     @Override
     public void frame(boolean received, MemorySegment segment, long offset, int length) {
         synchronized (frames) {
-            if (ended) {
-                return;
+            if (full.getCount() == 0) {
+                return; // ended: full, or ended by a newer capture of the port
             }
             if (bytes + length > MAX_BYTES) {
-                ended = true;
                 full.countDown();
                 return;
             }
@@ -53,10 +54,14 @@ public final class PortCapture implements CaptureSink {
             frames.add(
                     new Frame(nanos, received, segment.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE)));
             if (frames.size() == count) {
-                ended = true;
                 full.countDown();
             }
         }
+    }
+
+    /** Ends the capture now: {@link #await} returns what it has, and later frames are not kept. */
+    void end() {
+        full.countDown();
     }
 
     /** Waits until {@code count} frames have passed or {@code timeout} has, and returns what was captured. */

@@ -340,8 +340,8 @@ public final class SwitchDaemon implements AutoCloseable {
             throw e;
         }
         db = next;
-        log.accept("removed " + forgotten.size() + " expired flow" + (forgotten.size() == 1 ? "" : "s") + " from "
-                + store.file() + ": " + String.join("; ", forgotten));
+        log.accept("removed " + counted(forgotten.size(), "expired flow") + " from " + store.file() + ": "
+                + String.join("; ", forgotten));
     }
 
     /** Of these stored flows, those the bridge does not hold as stored now: on the datapath thread. */
@@ -531,9 +531,8 @@ public final class SwitchDaemon implements AutoCloseable {
         return onDatapath(() -> {
             Bridge bridge = bridge(bridgeName);
             // The caches credit flows with their packets once a second; a dump right after traffic (a ping that just
-            // ended) credits them now, so that its counters are the packets seen so far. A megaflow of one bridge
-            // may credit another's flows (through a patch port): every bridge's cache pushes.
-            datapath().bridges().forEach(each -> each.cache().pushStats());
+            // ended) credits them now, so that its counters are the packets seen so far.
+            datapath().pushStats();
             List<Rule> rules =
                     filter == null ? bridge.tables().rules() : bridge.tables().rules(filter);
             long now = bridge.tables().clock().millis();
@@ -580,12 +579,17 @@ public final class SwitchDaemon implements AutoCloseable {
     /**
      * ovs-tcpdump's view of a port: copies of the next {@code count} frames it receives or sends, as the bridge sees
      * them (a tunnel port's inner frames), waiting at most {@code timeout} for them. Not serialized with the other
-     * requests: the switch can be configured while a capture waits. One capture per port at a time.
+     * requests: the switch can be configured while a capture waits. One capture per port at a time: a new one ends
+     * the one before, which returns what it has.
      */
     public List<PortCapture.Frame> capture(String portName, int count, Duration timeout)
             throws DaemonException, InterruptedException {
         if (count < 1 || count > PortCapture.MAX_COUNT) {
             throw new DaemonException("capture: count must be 1 to " + PortCapture.MAX_COUNT + ", not " + count);
+        }
+        if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(PortCapture.MAX_TIME) > 0) {
+            throw new DaemonException("capture: seconds must be 1 to " + PortCapture.MAX_TIME.toSeconds() + ", not "
+                    + timeout.toSeconds());
         }
         PortCapture capture = new PortCapture(count, clock);
         Port port = onDatapath(() -> {
@@ -593,8 +597,9 @@ public final class SwitchDaemon implements AutoCloseable {
             if (found == null) {
                 throw new DaemonException("capture: " + portName + " is not a port");
             }
-            if (found.capture() != null) {
-                throw new DaemonException("capture: " + portName + " is being captured already");
+            // A capture whose client went away (Ctrl-C) would hold the port until its time is up: a new one ends it.
+            if (found.capture() instanceof PortCapture earlier) {
+                earlier.end();
             }
             found.capture(capture);
             return found;

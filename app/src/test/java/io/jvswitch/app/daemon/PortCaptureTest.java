@@ -46,4 +46,14 @@ class PortCaptureTest {
         assertThat(idle.await(Duration.ofMillis(50))).isEmpty();
         assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(50_000_000L);
     }
+
+    @Test
+    void anEndedCaptureReturnsWhatItHasAndKeepsNoMore() throws Exception {
+        PortCapture capture = new PortCapture(5, CLOCK);
+        MemorySegment frame = MemorySegment.ofArray(new byte[] {1, 2});
+        capture.frame(true, frame, 0, 2);
+        capture.end();
+        capture.frame(true, frame, 0, 2);
+        assertThat(capture.await(Duration.ofHours(1))).hasSize(1);
+    }
 }

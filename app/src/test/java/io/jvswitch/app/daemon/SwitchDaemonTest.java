@@ -110,6 +110,31 @@ class SwitchDaemonTest {
     }
 
     @Test
+    void aNewCaptureOfAPortEndsTheOneItsClientLeftBehind() throws Exception {
+        RecordingRuntime runtime = new RecordingRuntime();
+        try (SwitchDaemon daemon = SwitchDaemon.start(new ConfigStore(dir.resolve("conf.db")), runtime, line -> {})) {
+            addBridgeWithTap(daemon);
+            var forgotten = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return daemon.capture("tap0", 10, java.time.Duration.ofHours(1));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // The second capture may start before the first is installed: retry until the first has ended.
+            long start = System.nanoTime();
+            while (!forgotten.isDone()) {
+                assertThat(daemon.capture("tap0", 1, java.time.Duration.ofSeconds(1)))
+                        .isEmpty();
+                assertThat(System.nanoTime() - start)
+                        .as("the first capture ended")
+                        .isLessThan(30_000_000_000L);
+            }
+            assertThat(forgotten.join()).isEmpty();
+        }
+    }
+
+    @Test
     void dumpFlowsCountsThePacketsSeenSoFarWithoutWaitingForTheTimers() throws Exception {
         RecordingRuntime runtime = new RecordingRuntime();
         try (SwitchDaemon daemon = SwitchDaemon.start(new ConfigStore(dir.resolve("conf.db")), runtime, line -> {})) {
