@@ -134,6 +134,9 @@ class DaemonClientsTest {
                 .containsExactly("jvs vsctl: gre-1: options:key=16777216 is out of range: a VXLAN VNI is 24 bits"
                         + " (0 to 16777215)");
         assertThat(ok("vsctl", "show").out()).isEqualTo(before);
+        assertThat(ok("vsctl", "--", "show").out())
+                .as("a one-command transaction")
+                .isEqualTo(before);
         assertThat(jvs("vsctl", "del-br", "br-nope").errLines()).containsExactly("jvs vsctl: no bridge named br-nope");
         assertThat(ok("vsctl", "--if-exists", "del-br", "br-nope").out()).isEmpty();
     }

@@ -365,7 +365,8 @@ public final class SwitchDaemon implements AutoCloseable {
      * or not at all.
      */
     public synchronized String vsctl(List<String> words, Format format) throws DaemonException {
-        if (words.equals(List.of("show"))) {
+        // "show" alone or as a one-command transaction ("-- show"), as ovs-vsctl takes it.
+        if (words.stream().filter(word -> !word.equals("--")).toList().equals(List.of("show"))) {
             return onDatapath(() -> format == Format.JSON
                     ? json(SwitchViews.showJson(db.uuid(), datapath()))
                     : VsctlShow.render(UUID.fromString(db.uuid()), datapath()));
