@@ -247,10 +247,12 @@ public final class SwitchDaemon implements AutoCloseable {
     }
 
     private void runTimersInBackground() {
-        thread.submit(() -> {
-            datapath().runTimers();
-            return null;
-        });
+        if (!thread.runsTimers()) { // the epoll forwarder runs them in its loop: once a second is enough
+            thread.submit(() -> {
+                datapath().runTimers();
+                return null;
+            });
+        }
         if (!expired.isEmpty()) {
             scheduleForget(); // what a write that failed left behind
         }

@@ -19,6 +19,14 @@ public interface DatapathThread extends AutoCloseable {
     /** Runs {@code task} on the datapath's thread; the future completes with its result or its exception. */
     <T> CompletableFuture<T> submit(Callable<T> task);
 
+    /**
+     * True when the thread runs the datapath's timers by itself, once a second between packet batches ({@link
+     * Datapath#runTimers}); otherwise its owner does.
+     */
+    default boolean runsTimers() {
+        return false;
+    }
+
     /** Starts or stops forwarding (flow-restore-wait). */
     void forwarding(boolean enabled);
 

@@ -165,6 +165,12 @@ public final class EpollForwarder implements DatapathThread, PortListener {
         this.forwarding = enabled;
     }
 
+    /** The loop runs the datapath's timers every {@code TIMER_INTERVAL_NANOS}. */
+    @Override
+    public boolean runsTimers() {
+        return true;
+    }
+
     @Override
     public boolean forwarding() {
         return forwarding;
