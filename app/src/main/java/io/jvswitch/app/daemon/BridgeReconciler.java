@@ -92,8 +92,7 @@ final class BridgeReconciler {
             if (!present.containsKey(wanted.name())) {
                 bridge = datapath.addBridge(wanted.name());
                 present.put(wanted.name(), new LinkedHashMap<>());
-                long now = datapath.clock().millis();
-                bridge.tables().replaceAll(StoredFlows.parse(wanted), StoredFlows.hardTimerStarts(wanted, now));
+                StoredFlows.restoreInto(bridge.tables(), wanted);
                 String name = wanted.name();
                 bridge.tables().addExpiryListener(rules -> expired.accept(name, rules));
             }

@@ -45,7 +45,7 @@ final class StoredFlows {
      * When the hard timer of each stored flow started, for {@link FlowTables#replaceAll(List, ToLongFunction)}: its
      * deadline less its hard timeout, or {@code nowMillis} for a flow without one (no hard timeout, or no deadline yet).
      */
-    static ToLongFunction<FlowMod> hardTimerStarts(BridgeConfig bridge, long nowMillis) {
+    private static ToLongFunction<FlowMod> hardTimerStarts(BridgeConfig bridge, long nowMillis) {
         Map<FlowDiff.Key, Long> starts = new HashMap<>();
         for (String line : bridge.flows()) {
             Instant deadline = bridge.hardDeadline(line);
@@ -60,6 +60,14 @@ final class StoredFlows {
     }
 
     /**
+     * Makes {@code tables} hold the bridge's stored flows, each hard timer started when its stored deadline says (a
+     * restart, a store that could not be written, a scratch copy): the flows it already holds alike keep their timers.
+     */
+    static void restoreInto(FlowTables tables, BridgeConfig bridge) {
+        tables.replaceAll(parse(bridge), hardTimerStarts(bridge, tables.clock().millis()));
+    }
+
+    /**
      * The bridge with {@code mods} applied to its stored flows (replacing them whole when {@code replace}, as
      * replace-flows does), each flow's deadline carried along: restarted by an add or a modify, kept otherwise.
      *
@@ -67,7 +75,7 @@ final class StoredFlows {
      */
     static BridgeConfig change(BridgeConfig bridge, List<FlowMod> mods, boolean replace, InstantSource clock) {
         FlowTables stored = new FlowTables(clock);
-        stored.replaceAll(parse(bridge), hardTimerStarts(bridge, clock.millis()));
+        restoreInto(stored, bridge);
         if (replace) {
             stored.replaceAll(mods);
         } else {

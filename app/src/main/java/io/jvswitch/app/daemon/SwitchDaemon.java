@@ -516,10 +516,10 @@ public final class SwitchDaemon implements AutoCloseable {
         try {
             store.save(next);
         } catch (IOException e) {
-            onDatapath(() -> datapath()
-                    .bridge(bridgeName)
-                    .tables()
-                    .replaceAll(StoredFlows.parse(config), StoredFlows.hardTimerStarts(config, clock.millis())));
+            onDatapath(() -> {
+                StoredFlows.restoreInto(datapath().bridge(bridgeName).tables(), config);
+                return null;
+            });
             throw new DaemonException("cannot write " + store.file() + ": " + e.getMessage(), e);
         }
         db = next;
