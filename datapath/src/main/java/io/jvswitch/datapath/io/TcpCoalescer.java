@@ -52,6 +52,15 @@ public final class TcpCoalescer {
     private int frameFlags;
     private int frameSequence;
     private int frameIdentification;
+    /**
+     * What {@link #append} last parsed, so that the {@link #start} that follows a refused append (a frame of another
+     * flow) does not parse and checksum the same frame again.
+     */
+    private MemorySegment parsedMemory;
+
+    private long parsedOffset;
+    private int parsedLength;
+    private boolean parsedCandidate;
 
     /** Coalesces into {@code buffer}: a virtio header and up to {@code buffer.byteSize() - 10} bytes of frame. */
     public TcpCoalescer(MemorySegment buffer) {
@@ -75,7 +84,15 @@ public final class TcpCoalescer {
      * @return false when nothing is pending or the frame does not continue it (nothing was changed)
      */
     public boolean append(MemorySegment memory, long offset, int frameLength) {
-        if (segments == 0 || closed || !candidate(memory, offset, frameLength)) {
+        parsedMemory = null;
+        if (segments == 0 || closed) {
+            return false;
+        }
+        parsedCandidate = candidate(memory, offset, frameLength);
+        parsedMemory = memory;
+        parsedOffset = offset;
+        parsedLength = frameLength;
+        if (!parsedCandidate) {
             return false;
         }
         long first = VirtioNetHeader.LENGTH;
@@ -117,6 +134,7 @@ public final class TcpCoalescer {
                 || differ(memory, tcp + 18, buffer, pendingTcp + 18, headers - l4 - 18)) {
             return false;
         }
+        parsedMemory = null; // merged: nothing for a start to reuse
         MemorySegment.copy(memory, offset + headers, buffer, first + length, framePayload);
         length += framePayload;
         segments++;
@@ -142,7 +160,11 @@ public final class TcpCoalescer {
         if (segments != 0) {
             throw new IllegalStateException("frames are pending");
         }
-        if (frameLength > capacity || !candidate(memory, offset, frameLength) || frameFlags != ACK) {
+        boolean parsed = memory == parsedMemory && offset == parsedOffset && frameLength == parsedLength;
+        parsedMemory = null;
+        if (frameLength > capacity
+                || !(parsed ? parsedCandidate : candidate(memory, offset, frameLength))
+                || frameFlags != ACK) {
             return false;
         }
         MemorySegment.copy(memory, offset, buffer, VirtioNetHeader.LENGTH, frameLength);

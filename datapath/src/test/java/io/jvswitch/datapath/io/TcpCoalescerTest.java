@@ -276,6 +276,35 @@ class TcpCoalescerTest {
     }
 
     @Test
+    void aFrameOfAnotherFlowRefusedByAppendStartsTheNextSuperFrame() {
+        // As the TAP port delivers: append refused, what is pending written, then start with the same frame (parsed
+        // once, by the append) and the next segment of that flow merges behind it.
+        List<Segment> one = flow(true, 2, 1000, 1000);
+        List<Segment> other = flow(true, 2, 1000, 1000);
+        other.forEach(segment -> segment.sourcePort = 40001);
+        assertThat(start(one.get(0).build())).isTrue();
+        byte[] otherFirst = other.get(0).build();
+        MemorySegment frame = native_(otherFirst);
+        assertThat(coalescer.append(frame, 0, otherFirst.length)).isFalse();
+        byte[] written = finish();
+        coalescer.clear();
+        assertThat(written.length).as("the first flow's one frame").isEqualTo(VirtioNetHeader.LENGTH + 1000 + 66);
+        assertThat(coalescer.start(frame, 0, otherFirst.length)).isTrue();
+        assertThat(append(other.get(1).build())).isTrue();
+        assertThat(coalescer.segments()).isEqualTo(2);
+
+        // A frame that is no candidate at all is refused by the start that follows, as by the append.
+        Segment syn = one.get(1);
+        syn.flags = 0x02;
+        byte[] synFrame = syn.build();
+        MemorySegment notCandidate = native_(synFrame);
+        assertThat(coalescer.append(notCandidate, 0, synFrame.length)).isFalse();
+        finish();
+        coalescer.clear();
+        assertThat(coalescer.start(notCandidate, 0, synFrame.length)).isFalse();
+    }
+
+    @Test
     void segmentsWithOtherFlagsThanAckAndALastPshDoNotMerge() {
         for (int flag : new int[] {Tcp.FIN, Tcp.SYN, Tcp.RST, Tcp.URG, Tcp.ECE, Tcp.CWR}) {
             List<Segment> flow = flow(true, 2, 1000, 1000);
