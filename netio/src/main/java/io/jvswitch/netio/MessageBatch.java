@@ -38,16 +38,16 @@ public final class MessageBatch implements AutoCloseable {
 
     // struct mmsghdr { struct msghdr msg_hdr; unsigned int msg_len; } on LP64: 64 bytes.
     static final int MMSGHDR_SIZE = 64;
-    private static final long MSG_NAME = 0; // void *
-    private static final long MSG_NAMELEN = 8; // socklen_t
-    private static final long MSG_IOV = 16; // struct iovec *
-    private static final long MSG_IOVLEN = 24; // size_t
-    private static final long MSG_CONTROL = 32; // void *
-    private static final long MSG_CONTROLLEN = 40; // size_t
-    private static final long MSG_FLAGS = 48; // int
+    static final long MSG_NAME = 0; // void *
+    static final long MSG_NAMELEN = 8; // socklen_t
+    static final long MSG_IOV = 16; // struct iovec *
+    static final long MSG_IOVLEN = 24; // size_t
+    static final long MSG_CONTROL = 32; // void *
+    static final long MSG_CONTROLLEN = 40; // size_t
+    static final long MSG_FLAGS = 48; // int
     private static final long MSG_LEN = 56; // unsigned int
     // struct iovec { void *iov_base; size_t iov_len; }
-    private static final int IOVEC_SIZE = 16;
+    static final int IOVEC_SIZE = 16;
     /** Room for a sockaddr_in (16), sockaddr_in6 (28) or sockaddr_ll (20). */
     static final int ADDRESS_SIZE = 32;
 
@@ -55,9 +55,9 @@ public final class MessageBatch implements AutoCloseable {
     private static final int MSG_TRUNC = 0x20;
 
     // Ancillary data: struct cmsghdr { size_t cmsg_len; int cmsg_level; int cmsg_type; } then the data, 8-aligned.
-    private static final int CMSG_HEADER = 16;
-    private static final int IP_TOS = 1;
-    private static final int IP_TTL = 2;
+    static final int CMSG_HEADER = 16;
+    static final int IP_TOS = 1;
+    static final int IP_TTL = 2;
     private static final int IP_PKTINFO = 8;
     private static final int IPV6_PKTINFO = 50;
     private static final int IPV6_HOPLIMIT = 52;

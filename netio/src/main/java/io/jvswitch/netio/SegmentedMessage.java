@@ -24,24 +24,14 @@ public final class SegmentedMessage implements AutoCloseable {
     public static final int MAX_PAYLOAD = 65535 - 20 - 8;
 
     private static final int UDP_SEGMENT = 103;
-    private static final int IP_TOS = 1;
-    private static final int IP_TTL = 2;
 
-    // struct msghdr on LP64
-    private static final long MSG_NAME = 0;
-    private static final long MSG_NAMELEN = 8;
-    private static final long MSG_IOV = 16;
-    private static final long MSG_IOVLEN = 24;
-    private static final long MSG_CONTROL = 32;
-    private static final long MSG_CONTROLLEN = 40;
-    private static final long MSG_FLAGS = 48;
+    // A struct msghdr (MessageBatch's layout), then the sockaddr_in, the cmsgs and the iovecs.
     private static final long NAME = 64;
     private static final long CONTROL = 96;
     // Three cmsgs of CMSG_SPACE(2 or 4) = 24 bytes each: UDP_SEGMENT (u16), IP_TOS (int), IP_TTL (int).
     private static final int CMSG_SPACE = 24;
     private static final long CONTROL_LENGTH = 3 * CMSG_SPACE;
     private static final long IOVECS = CONTROL + CONTROL_LENGTH;
-    private static final int IOVEC_SIZE = 16;
 
     private final Arena arena = Arena.ofShared();
     private final MemorySegment memory;
@@ -55,22 +45,22 @@ public final class SegmentedMessage implements AutoCloseable {
     private int port;
 
     public SegmentedMessage() {
-        memory = arena.allocate(IOVECS + (long) MAX_SEGMENTS * IOVEC_SIZE, 8);
+        memory = arena.allocate(IOVECS + (long) MAX_SEGMENTS * MessageBatch.IOVEC_SIZE, 8);
         long base = memory.address();
-        memory.set(ValueLayout.JAVA_LONG, MSG_NAME, base + NAME);
-        memory.set(ValueLayout.JAVA_INT, MSG_NAMELEN, 16);
-        memory.set(ValueLayout.JAVA_LONG, MSG_IOV, base + IOVECS);
-        memory.set(ValueLayout.JAVA_LONG, MSG_CONTROL, base + CONTROL);
-        memory.set(ValueLayout.JAVA_LONG, MSG_CONTROLLEN, CONTROL_LENGTH);
+        memory.set(ValueLayout.JAVA_LONG, MessageBatch.MSG_NAME, base + NAME);
+        memory.set(ValueLayout.JAVA_INT, MessageBatch.MSG_NAMELEN, 16);
+        memory.set(ValueLayout.JAVA_LONG, MessageBatch.MSG_IOV, base + IOVECS);
+        memory.set(ValueLayout.JAVA_LONG, MessageBatch.MSG_CONTROL, base + CONTROL);
+        memory.set(ValueLayout.JAVA_LONG, MessageBatch.MSG_CONTROLLEN, CONTROL_LENGTH);
         cmsg(0, MessageBatch.SOL_UDP, UDP_SEGMENT, 2);
-        cmsg(1, SocketCore.IPPROTO_IP, IP_TOS, 4);
-        cmsg(2, SocketCore.IPPROTO_IP, IP_TTL, 4);
+        cmsg(1, SocketCore.IPPROTO_IP, MessageBatch.IP_TOS, 4);
+        cmsg(2, SocketCore.IPPROTO_IP, MessageBatch.IP_TTL, 4);
         ttl(64);
     }
 
     private void cmsg(int index, int level, int type, int dataLength) {
         long at = CONTROL + (long) index * CMSG_SPACE;
-        memory.set(ValueLayout.JAVA_LONG, at, 16L + dataLength); // CMSG_LEN
+        memory.set(ValueLayout.JAVA_LONG, at, (long) MessageBatch.CMSG_HEADER + dataLength); // CMSG_LEN
         memory.set(ValueLayout.JAVA_INT, at + 8, level);
         memory.set(ValueLayout.JAVA_INT, at + 12, type);
     }
@@ -101,7 +91,7 @@ public final class SegmentedMessage implements AutoCloseable {
             throw new IllegalArgumentException("a segment size is 1 to " + MAX_PAYLOAD + " bytes, not " + size);
         }
         segmentSize = size;
-        memory.set(ValueLayout.JAVA_SHORT, CONTROL + 16, (short) size);
+        memory.set(ValueLayout.JAVA_SHORT, CONTROL + MessageBatch.CMSG_HEADER, (short) size);
     }
 
     /** The IPv4 ToS byte (DSCP and ECN) of every datagram. */
@@ -109,7 +99,7 @@ public final class SegmentedMessage implements AutoCloseable {
         if (tos < 0 || tos > 255) {
             throw new IllegalArgumentException("a ToS byte is 0 to 255, not " + tos);
         }
-        memory.set(ValueLayout.JAVA_INT, CONTROL + CMSG_SPACE + 16, tos);
+        memory.set(ValueLayout.JAVA_INT, CONTROL + CMSG_SPACE + MessageBatch.CMSG_HEADER, tos);
     }
 
     /** The TTL of every datagram, 1 to 255. */
@@ -117,7 +107,7 @@ public final class SegmentedMessage implements AutoCloseable {
         if (ttl < 1 || ttl > 255) {
             throw new IllegalArgumentException("a TTL is 1 to 255, not " + ttl);
         }
-        memory.set(ValueLayout.JAVA_INT, CONTROL + 2 * CMSG_SPACE + 16, ttl);
+        memory.set(ValueLayout.JAVA_INT, CONTROL + 2 * CMSG_SPACE + MessageBatch.CMSG_HEADER, ttl);
     }
 
     /**
@@ -135,7 +125,7 @@ public final class SegmentedMessage implements AutoCloseable {
                     + MAX_PAYLOAD + " bytes: " + count + " datagrams and " + payload + " bytes cannot take "
                     + length + " more");
         }
-        long iovec = IOVECS + (long) count * IOVEC_SIZE;
+        long iovec = IOVECS + (long) count * MessageBatch.IOVEC_SIZE;
         memory.set(ValueLayout.JAVA_LONG, iovec, segment.address() + offset);
         memory.set(ValueLayout.JAVA_LONG, iovec + 8, length);
         segments[count] = segment;
@@ -186,8 +176,8 @@ public final class SegmentedMessage implements AutoCloseable {
         if (segmentSize == 0) {
             throw new IllegalStateException("a segmented message needs a segment size");
         }
-        memory.set(ValueLayout.JAVA_LONG, MSG_IOVLEN, count);
-        memory.set(ValueLayout.JAVA_INT, MSG_FLAGS, 0);
+        memory.set(ValueLayout.JAVA_LONG, MessageBatch.MSG_IOVLEN, count);
+        memory.set(ValueLayout.JAVA_INT, MessageBatch.MSG_FLAGS, 0);
         return memory;
     }
 
