@@ -655,21 +655,10 @@ public final class EpollForwarder implements DatapathThread, PortListener {
 
         @Override
         void poll() throws NativeException {
-            if (underlayBatch == null) {
-                int count = receiver.receive(batch);
-                for (int i = 0; i < count; i++) {
-                    if (batch.truncated(i)) {
-                        datapath.countDrop(IoDrop.FRAME_TRUNCATED);
-                        continue;
-                    }
-                    PacketBuffer packet = buffers[i].reset((int) batch.offset(i));
-                    packet.length(batch.length(i));
-                    receiver.restoreHeaders(batch, i, packet);
-                    fromUnderlay(packet);
-                }
-                return;
-            }
-            MessageBatch received = underlayBatch;
+            // With UDP GRO the underlay has its own 64 KB buffers; without, it shares the ports' batch and buffers
+            // (whose messages are never coalesced and always fit a pool buffer).
+            MessageBatch received = underlayBatch != null ? underlayBatch : batch;
+            PacketBuffer[] slots = underlayBatch != null ? underlayBuffers : buffers;
             int count = receiver.receive(received);
             // A datagram, like the shared batch's, must fit a pool buffer: the datapath copies what it sends on.
             int poolRoom = (int) buffers[0].memory().byteSize() - PacketBuffer.DEFAULT_HEADROOM;
@@ -684,7 +673,7 @@ public final class EpollForwarder implements DatapathThread, PortListener {
                         continue;
                     }
                     // One datagram: switched in place, as without offloads.
-                    PacketBuffer packet = underlayBuffers[i].reset((int) received.offset(i));
+                    PacketBuffer packet = slots[i].reset((int) received.offset(i));
                     packet.length(length);
                     receiver.restoreHeaders(received, i, packet);
                     fromUnderlay(packet);
